@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from customers import views as customer_views
+from partners import views as partner_views
+
+admin.site.site_header = "GCC Partner Portal: Microsoft reviewers"
+admin.site.site_title = "GCC reviewers"
+admin.site.index_title = "Validation queue and records"
+
+urlpatterns = [
+    path("", partner_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("customers/", customer_views.customer_list, name="customers"),
+    path("settings/", include("partners.urls")),
+    path("validation/", include("validation.urls")),
+    path("admin/", admin.site.urls),
+]

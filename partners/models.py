@@ -1,0 +1,139 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class PartnerType(models.TextChoices):
+    DIRECT_RESELLER = "direct_reseller", "Direct reseller"
+    INDIRECT_PROVIDER = "indirect_provider", "Indirect provider"
+    INDIRECT_RESELLER = "indirect_reseller", "Indirect reseller"
+
+
+DIRECT_BILL_TYPES = (PartnerType.DIRECT_RESELLER, PartnerType.INDIRECT_PROVIDER)
+
+
+class Partner(models.Model):
+    """A CSP partner organization, identified by its commercial tenant (the "Microsoft ID")."""
+
+    name = models.CharField(max_length=200)
+    partner_type = models.CharField(max_length=32, choices=PartnerType.choices)
+    indirect_provider = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indirect_resellers",
+        limit_choices_to={"partner_type": PartnerType.INDIRECT_PROVIDER},
+    )
+    csp_enrolled = models.BooleanField("enrolled in CSP", default=False)
+    tenant_id = models.UUIDField("Microsoft ID (commercial tenant ID)", unique=True)
+    azure_gcc_tenant_id = models.UUIDField(
+        "Azure GCC tenant ID",
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="On record only: never accepted on a GCC form.",
+    )
+    mpn_id = models.CharField("partner ID (MPN)", max_length=20, blank=True)
+    address_line = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="indirect_reseller_has_provider",
+                condition=(
+                    Q(partner_type=PartnerType.INDIRECT_RESELLER, indirect_provider__isnull=False)
+                    | (
+                        ~Q(partner_type=PartnerType.INDIRECT_RESELLER)
+                        & Q(indirect_provider__isnull=True)
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_direct_bill(self) -> bool:
+        return self.partner_type in DIRECT_BILL_TYPES
+
+    @property
+    def transacting_partner(self) -> "Partner":
+        """The direct-bill partner that buys from Microsoft for this one."""
+        return self.indirect_provider if self.indirect_provider_id else self
+
+
+class ResellerQualificationKind(models.TextChoices):
+    GOVERNMENT_COMMUNITY_CLOUD = "Government_community_cloud", "Government_community_cloud"
+
+
+class ResellerQualification(models.Model):
+    """A qualification on the partner's profile, such as ``Government_community_cloud``."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="qualifications")
+    qualification = models.CharField(max_length=64, choices=ResellerQualificationKind.choices)
+    granted_at = models.DateTimeField()
+    granted_by_request = models.ForeignKey(
+        "validation.ValidationRequest", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["qualification"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "qualification"], name="one_qualification_of_a_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.qualification}"
+
+
+class Role(models.TextChoices):
+    GLOBAL_ADMIN = "global_admin", "Global admin"
+    ADMIN_AGENT = "admin_agent", "Admin agent"
+    SALES_AGENT = "sales_agent", "Sales agent"
+    HELPDESK_AGENT = "helpdesk_agent", "Helpdesk agent"
+
+
+class User(AbstractUser):
+    """Anyone who signs in: partner users (with a partner and a role), reviewers and ops.
+
+    Partner users never get ``is_staff``; reviewers and ops have no partner.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                name="partner_user_has_role",
+                condition=(
+                    Q(partner__isnull=True, role="") | (Q(partner__isnull=False) & ~Q(role=""))
+                ),
+            ),
+            models.CheckConstraint(
+                name="partner_user_is_not_staff",
+                condition=Q(partner__isnull=True) | Q(is_staff=False, is_superuser=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_partner_user(self) -> bool:
+        return self.partner_id is not None

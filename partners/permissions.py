@@ -1,0 +1,67 @@
+"""The portal's permission matrix (gcc-domain.md section 3): which role may do what.
+
+Services call ``require`` before they change anything; templates only ask ``allows`` to
+decide which buttons to show.
+"""
+
+from enum import StrEnum
+
+from .models import Role
+
+
+class Action(StrEnum):
+    VIEW_PROFILE = "view_profile"
+    SUBMIT_PARTNER_VALIDATION = "submit_partner_validation"
+    ADD_CUSTOMER = "add_customer"
+    SUBMIT_CUSTOMER_VALIDATION = "submit_customer_validation"
+    REQUEST_RELATIONSHIP = "request_relationship"
+    VIEW_CUSTOMERS = "view_customers"
+    EDIT_CUSTOMER = "edit_customer"
+    PLACE_ORDERS = "place_orders"
+    MANAGE_USERS = "manage_users"
+
+
+_ALL = frozenset(Role)
+_ADMIN = frozenset({Role.GLOBAL_ADMIN, Role.ADMIN_AGENT})
+_SELLERS = frozenset({Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.SALES_AGENT})
+
+MATRIX: dict[Action, frozenset[Role]] = {
+    Action.VIEW_PROFILE: _ALL,
+    Action.SUBMIT_PARTNER_VALIDATION: _ADMIN,
+    Action.ADD_CUSTOMER: _SELLERS,
+    Action.SUBMIT_CUSTOMER_VALIDATION: _SELLERS,
+    Action.REQUEST_RELATIONSHIP: _SELLERS,
+    Action.VIEW_CUSTOMERS: _ALL,
+    Action.EDIT_CUSTOMER: frozenset({Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.HELPDESK_AGENT}),
+    Action.PLACE_ORDERS: _SELLERS,
+    Action.MANAGE_USERS: frozenset({Role.GLOBAL_ADMIN}),
+}
+
+REFUSALS: dict[Action, str] = {
+    Action.SUBMIT_PARTNER_VALIDATION: (
+        "Only an admin agent or a global admin of your organization can submit the partner "
+        "GCC validation. Ask one of them to submit it."
+    ),
+    Action.MANAGE_USERS: "Only a global admin can manage your organization's users.",
+}
+
+
+class RoleNotAllowed(Exception):
+    """The signed-in user's role does not allow this action."""
+
+    def __init__(self, action: Action):
+        self.action = action
+        super().__init__(REFUSALS.get(action, "Your role does not allow this action."))
+
+
+def allows(user, action: Action) -> bool:
+    return bool(getattr(user, "partner_id", None)) and user.role in MATRIX[action]
+
+
+def require(user, action: Action) -> None:
+    if not allows(user, action):
+        raise RoleNotAllowed(action)
+
+
+def roles_allowed(action: Action) -> list[str]:
+    return [Role(role).label for role in Role if role in MATRIX[action]]

@@ -1,0 +1,106 @@
+"""Every change to partners, their users and their reseller qualifications."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from gccportal.errors import DomainError
+
+from . import permissions
+from .models import Partner, ResellerQualification, ResellerQualificationKind, Role, User
+from .permissions import Action
+
+LAST_GLOBAL_ADMIN = "Your organization must keep at least one active global admin."
+
+
+class PartnerError(DomainError):
+    pass
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    actor: User,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    password: str,
+) -> User:
+    permissions.require(actor, Action.MANAGE_USERS)
+    if User.objects.filter(username__iexact=username).exists():
+        raise PartnerError("A user with this sign-in name already exists.", field="username")
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        partner_id=actor.partner_id,
+        role=role,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+def _would_leave_no_global_admin(user: User) -> bool:
+    if user.role != Role.GLOBAL_ADMIN or not user.is_active:
+        return False
+    others = User.objects.filter(
+        partner_id=user.partner_id, role=Role.GLOBAL_ADMIN, is_active=True
+    ).exclude(pk=user.pk)
+    return not others.exists()
+
+
+@transaction.atomic
+def agent_change_role(*, actor: User, user: User, role: str) -> User:
+    permissions.require(actor, Action.MANAGE_USERS)
+    user = User.objects.select_for_update().get(pk=user.pk, partner_id=actor.partner_id)
+    if user.role == role:
+        return user
+    if _would_leave_no_global_admin(user):
+        raise PartnerError(LAST_GLOBAL_ADMIN, field="role")
+    user.role = role
+    user.full_clean()
+    user.save(update_fields=["role"])
+    return user
+
+
+@transaction.atomic
+def agent_set_active(*, actor: User, user: User, active: bool) -> User:
+    permissions.require(actor, Action.MANAGE_USERS)
+    user = User.objects.select_for_update().get(pk=user.pk, partner_id=actor.partner_id)
+    if user.is_active == active:
+        return user
+    if not active and user.pk == actor.pk:
+        raise PartnerError("You cannot deactivate your own account.")
+    if not active and _would_leave_no_global_admin(user):
+        raise PartnerError(LAST_GLOBAL_ADMIN)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def qualification_grant(
+    *, partner: Partner, qualification: str, granted_by_request=None, now=None
+) -> ResellerQualification:
+    """Add a reseller qualification; granting one the partner holds changes nothing."""
+    grant, _ = ResellerQualification.objects.get_or_create(
+        partner=partner,
+        qualification=qualification,
+        defaults={
+            "granted_at": now or timezone.now(),
+            "granted_by_request": granted_by_request,
+        },
+    )
+    return grant
+
+
+def gcc_qualification_grant(*, partner: Partner, granted_by_request=None, now=None):
+    return qualification_grant(
+        partner=partner,
+        qualification=ResellerQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
+        granted_by_request=granted_by_request,
+        now=now,
+    )

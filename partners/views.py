@@ -1,0 +1,131 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gccportal.errors import DomainError
+from validation.selectors import validation_request_list
+from validation.services import partner_validation_refusal
+
+from . import permissions, selectors, services
+from .decorators import partner_user_required
+from .forms import AgentCreateForm, AgentRoleForm
+from .models import User
+from .permissions import Action
+
+
+@partner_user_required
+def home(request):
+    partner = selectors.partner_get_profile(actor=request.user)
+    return render(
+        request,
+        "partners/home.html",
+        {
+            "partner": partner,
+            "holds_gcc": selectors.partner_holds_gcc(partner),
+            "recent_requests": validation_request_list(actor=request.user)[:5],
+        },
+    )
+
+
+@partner_user_required
+def organization_profile(request):
+    partner = selectors.partner_get_profile(actor=request.user)
+    return render(
+        request,
+        "partners/organization_profile.html",
+        {
+            "partner": partner,
+            "holds_gcc": selectors.partner_holds_gcc(partner),
+            "validation_refusal": partner_validation_refusal(actor=request.user),
+            "requests": validation_request_list(actor=request.user)[:10],
+        },
+    )
+
+
+def _manage_users_or_403(request):
+    if not permissions.allows(request.user, Action.MANAGE_USERS):
+        return render(
+            request,
+            "partners/not_allowed.html",
+            {
+                "message": permissions.REFUSALS[Action.MANAGE_USERS],
+                "roles": permissions.roles_allowed(Action.MANAGE_USERS),
+            },
+            status=403,
+        )
+    return None
+
+
+def _user_or_404(request, public_id) -> User:
+    try:
+        return selectors.user_get(actor=request.user, public_id=public_id)
+    except User.DoesNotExist as exc:
+        raise Http404("No such user in your organization.") from exc
+
+
+@partner_user_required
+def user_list(request):
+    if refused := _manage_users_or_403(request):
+        return refused
+    page = Paginator(selectors.user_list(actor=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "partners/user_list.html", {"page": page})
+
+
+@partner_user_required
+def user_create(request):
+    if refused := _manage_users_or_403(request):
+        return refused
+    form = AgentCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user = services.agent_create(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(request, f"{user.username} can now sign in.")
+                return redirect("partners:user_list")
+        status = 400
+    return render(request, "partners/user_form.html", {"form": form}, status=status)
+
+
+@partner_user_required
+def user_edit(request, public_id):
+    if refused := _manage_users_or_403(request):
+        return refused
+    user = _user_or_404(request, public_id)
+    form = AgentRoleForm(request.POST or None, initial={"role": user.role})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.agent_change_role(
+                    actor=request.user, user=user, role=form.cleaned_data["role"]
+                )
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(request, f"{user.username}'s role was saved.")
+                return redirect("partners:user_list")
+        status = 400
+    return render(request, "partners/user_edit.html", {"form": form, "member": user}, status=status)
+
+
+@require_POST
+@partner_user_required
+def user_set_active(request, public_id):
+    if refused := _manage_users_or_403(request):
+        return refused
+    user = _user_or_404(request, public_id)
+    active = request.POST.get("active") == "1"
+    try:
+        services.agent_set_active(actor=request.user, user=user, active=active)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        verb = "reactivated" if active else "deactivated"
+        messages.success(request, f"{user.username} was {verb}.")
+    return redirect("partners:user_list")

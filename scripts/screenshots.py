@@ -1,0 +1,79 @@
+"""Screenshot the portal's pages in headless Chromium, to look at what was built.
+
+    .venv/bin/python scripts/screenshots.py [--base-url http://127.0.0.1:8000] [--out DIR]
+
+Needs a running portal with the demo data (python3 run.py) and Debian's Chromium
+(/usr/bin/chromium). Pages and logins are listed in PAGES below; output is PNG files.
+"""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import django
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gccportal.settings")
+os.environ.setdefault("DEBUG", "true")
+django.setup()
+
+from gccportal.demo import DEMO_PASSWORD  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# (login or None, path, file name)
+PAGES = [
+    (None, "/accounts/login/", "login"),
+    ("admin@contoso.test", "/", "home"),
+    ("admin@contoso.test", "/settings/organization/", "organization-profile"),
+    ("admin@contoso.test", "/validation/partner/new/", "partner-validation-form"),
+    ("sales@contoso.test", "/validation/partner/new/", "partner-validation-refused-sales"),
+    ("admin@northwind.test", "/validation/partner/new/", "partner-validation-refused-indirect"),
+    ("admin@contoso.test", "/customers/", "customers"),
+    ("globaladmin@contoso.test", "/settings/users/", "users"),
+    ("globaladmin@contoso.test", "/settings/users/new/", "user-create"),
+    ("admin@contoso.test", "/accounts/password/", "password-change"),
+]
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", default="artifacts/screenshots")
+    parser.add_argument("--password", default=DEMO_PASSWORD)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for login, path, name in PAGES:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            if login:
+                sign_in(page, args.base_url, login, args.password)
+            page.goto(f"{args.base_url}{path}")
+            page.screenshot(path=out / f"{name}.png", full_page=True)
+            print(out / f"{name}.png")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

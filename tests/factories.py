@@ -1,0 +1,92 @@
+import uuid
+
+import factory
+from django.utils import timezone
+
+from partners.models import Partner, PartnerType, Role, User
+from validation.calendar import review_due_at
+from validation.models import GovernmentBasis, RequestKind, ValidationRequest
+
+PASSWORD = "a-Test-password-42"
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner {n} LLC")
+    partner_type = PartnerType.DIRECT_RESELLER
+    csp_enrolled = True
+    tenant_id = factory.LazyFunction(uuid.uuid4)
+    azure_gcc_tenant_id = factory.LazyFunction(uuid.uuid4)
+    address_line = "1 Main Street"
+    city = "Arlington"
+    state = "VA"
+    postal_code = "22201"
+
+
+class IndirectResellerFactory(PartnerFactory):
+    partner_type = PartnerType.INDIRECT_RESELLER
+    indirect_provider = factory.SubFactory(
+        PartnerFactory, partner_type=PartnerType.INDIRECT_PROVIDER
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}@example.test")
+    email = factory.LazyAttribute(lambda u: u.username)
+    first_name = "Pat"
+    last_name = factory.Sequence(lambda n: f"Agent{n}")
+    partner = factory.SubFactory(PartnerFactory)
+    role = Role.ADMIN_AGENT
+    password = factory.django.Password(PASSWORD)
+
+
+def partner_request_data(partner: Partner, **overrides) -> dict:
+    """The partner validation form's fields, as the service receives them."""
+    data = {
+        "organization_name": partner.name,
+        "tenant_id": partner.tenant_id,
+        "address_line": "1 Main Street",
+        "city": "Arlington",
+        "state": "VA",
+        "postal_code": "22201",
+        "contact_name": "Pat Contact",
+        "contact_email": "pat@example.test",
+        "contact_phone": "+1 202 555 0143",
+        "government_basis": [GovernmentBasis.GOVERNMENT_ENTITIES],
+        "contract_reference": "GS-35F-0119Y",
+        "attested": True,
+    }
+    data.update(overrides)
+    return data
+
+
+class PartnerRequestFactory(factory.django.DjangoModelFactory):
+    """A partner request as the submit service leaves it (state ``submitted``)."""
+
+    class Meta:
+        model = ValidationRequest
+
+    kind = RequestKind.PARTNER
+    submitted_by = factory.SubFactory(UserFactory)
+    partner = factory.SelfAttribute("submitted_by.partner")
+    submission_key = factory.LazyFunction(uuid.uuid4)
+    organization_name = factory.SelfAttribute("partner.name")
+    tenant_id = factory.SelfAttribute("partner.tenant_id")
+    address_line = "1 Main Street"
+    city = "Arlington"
+    state = "VA"
+    postal_code = "22201"
+    contact_name = "Pat Contact"
+    contact_email = "pat@example.test"
+    contact_phone = "+1 202 555 0143"
+    government_basis = factory.LazyFunction(lambda: [GovernmentBasis.GOVERNMENT_ENTITIES])
+    contract_reference = "GS-35F-0119Y"
+    attested = True
+    submitted_at = factory.LazyFunction(timezone.now)
+    due_at = factory.LazyAttribute(lambda r: review_due_at(r.submitted_at))

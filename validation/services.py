@@ -1,0 +1,336 @@
+"""Every change to a validation request: submit, screen, decide, answer, sweep.
+
+A request is decided exactly once, whoever gets there first (a reviewer in the admin or the
+simulated reviewer in a worker): each transition is a conditional UPDATE on the state it
+expects, so the loser changes nothing and is told so.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gccportal.errors import DomainError
+from gccportal.queue import enqueue_on_commit
+from partners import permissions
+from partners.models import User
+from partners.permissions import Action
+from partners.selectors import partner_holds_gcc
+from partners.services import gcc_qualification_grant
+
+from .calendar import review_due_at
+from .eligibility import (
+    partner_request_findings,
+    partner_standing_problem,
+    tenant_id_problem,
+    verdict_from,
+)
+from .models import (
+    DECIDED_STATES,
+    OPEN_STATES,
+    RequestKind,
+    RequestState,
+    ValidationEvent,
+    ValidationRequest,
+)
+from .selectors import validation_request_for_submission
+
+logger = logging.getLogger(__name__)
+
+SIMULATED_REVIEWER = "Simulated reviewer (Microsoft eligibility team)"
+ALREADY_OPEN = (
+    "Your organization already has a partner GCC validation request under review. "
+    "Follow it from the organization profile."
+)
+ALREADY_QUALIFIED = "Your organization already holds the Government_community_cloud qualification."
+REASON_REQUIRED = "A rejection needs a reason: the partner sees it."
+MESSAGE_REQUIRED = "Say what information is needed: the contact receives this message."
+
+
+class ReviewError(DomainError):
+    pass
+
+
+class AlreadyDecided(ReviewError):
+    """The request is no longer in the state this decision expected."""
+
+
+def _event(request, *, to_state, from_state="", actor=None, label="", note="", now=None):
+    return ValidationEvent.objects.create(
+        request=request,
+        at=now or timezone.now(),
+        actor=actor,
+        actor_label=label if actor is None else "",
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )
+
+
+# --- Submitting ------------------------------------------------------------------------------
+
+
+def partner_validation_refusal(*, actor: User) -> str | None:
+    """Why ``actor`` cannot submit a partner validation now, if it cannot (shown on the page)."""
+    try:
+        permissions.require(actor, Action.SUBMIT_PARTNER_VALIDATION)
+    except permissions.RoleNotAllowed as exc:
+        return str(exc)
+    partner = actor.partner
+    problem = partner_standing_problem(partner)
+    if problem:
+        return problem
+    if partner_holds_gcc(partner):
+        return ALREADY_QUALIFIED
+    if ValidationRequest.objects.filter(
+        partner=partner, kind=RequestKind.PARTNER, status__in=OPEN_STATES
+    ).exists():
+        return ALREADY_OPEN
+    return None
+
+
+def partner_validation_submit(
+    *, actor: User, submission_key: uuid.UUID, data: dict, now: datetime | None = None
+) -> ValidationRequest:
+    """Record a partner GCC validation request and ask a worker to screen it.
+
+    Posting the same form twice (same ``submission_key``) returns the first request.
+    """
+    earlier = validation_request_for_submission(actor=actor, submission_key=submission_key)
+    if earlier:
+        return earlier
+    refusal = partner_validation_refusal(actor=actor)
+    if refusal:
+        raise ReviewError(refusal)
+    tenant_problem = tenant_id_problem(partner=actor.partner, tenant_id=data["tenant_id"])
+    if tenant_problem:
+        raise ReviewError(tenant_problem, field="tenant_id")
+
+    now = now or timezone.now()
+    request = ValidationRequest(
+        kind=RequestKind.PARTNER,
+        partner=actor.partner,
+        submitted_by=actor,
+        submission_key=submission_key,
+        submitted_at=now,
+        due_at=review_due_at(now),
+        **data,
+    )
+    request.full_clean(exclude=["partner", "submitted_by"])
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:  # lost a race with a concurrent submit
+        raise ReviewError(ALREADY_OPEN) from exc
+    _event(
+        request, to_state=RequestState.SUBMITTED, actor=actor, note="Request submitted.", now=now
+    )
+    _notify(request, "submitted")
+    from .tasks import screen_request_task
+
+    enqueue_on_commit(screen_request_task, request.pk)
+    return request
+
+
+# --- The review ------------------------------------------------------------------------------
+
+
+def _claim(request_id: int, *, from_states, **changes) -> tuple[ValidationRequest, str]:
+    """Lock a request and move it out of one of ``from_states``; return it and its old state.
+
+    Raises AlreadyDecided when it had already left them. Call inside a transaction.
+    """
+    request = ValidationRequest.objects.select_for_update().get(pk=request_id)
+    if request.status not in from_states:
+        label = RequestState(request.status).label.lower()
+        raise AlreadyDecided(f"This request is already {label}; nothing was changed.")
+    before = request.status
+    for name, value in changes.items():
+        setattr(request, name, value)
+    request.save(update_fields=list(changes))
+    return request, before
+
+
+@transaction.atomic
+def validation_request_screen(*, request_id: int, now: datetime | None = None) -> bool:
+    """Start the review: record the simulated reviewer's checklist. False if already started."""
+    now = now or timezone.now()
+    try:
+        request, _ = _claim(
+            request_id,
+            from_states=[RequestState.SUBMITTED],
+            status=RequestState.IN_REVIEW,
+            screened_at=now,
+        )
+    except AlreadyDecided:
+        return False
+    request.checklist = [f.as_dict() for f in partner_request_findings(request)]
+    request.save(update_fields=["checklist"])
+    _event(
+        request,
+        from_state=RequestState.SUBMITTED,
+        to_state=RequestState.IN_REVIEW,
+        label=SIMULATED_REVIEWER,
+        note="Review started; eligibility checklist recorded.",
+        now=now,
+    )
+    return True
+
+
+@transaction.atomic
+def validation_request_decide(
+    *,
+    request_id: int,
+    decision: str,
+    actor: User | None = None,
+    note: str = "",
+    expected_states=None,
+    now: datetime | None = None,
+) -> ValidationRequest:
+    """Approve, reject (``note`` = reason) or request information (``note`` = the question).
+
+    ``actor`` None means the simulated reviewer. ``expected_states`` lets a reviewer's page say
+    which state it showed, so a stale page cannot decide twice.
+    """
+    now = now or timezone.now()
+    note = note.strip()
+    allowed = list(expected_states or OPEN_STATES)
+    if decision == RequestState.INFO_REQUESTED:
+        if not note:
+            raise ReviewError(MESSAGE_REQUIRED, field="note")
+        allowed = [s for s in allowed if s in (RequestState.SUBMITTED, RequestState.IN_REVIEW)]
+        request, before = _claim(
+            request_id,
+            from_states=allowed,
+            status=decision,
+            info_request_message=note,
+            info_response="",
+            paused_at=now,
+        )
+    elif decision in DECIDED_STATES:
+        if decision == RequestState.REJECTED and not note:
+            raise ReviewError(REASON_REQUIRED, field="note")
+        request, before = _claim(
+            request_id,
+            from_states=allowed,
+            status=decision,
+            decided_at=now,
+            decided_by=actor,
+            decision_reason=note if decision == RequestState.REJECTED else "",
+        )
+        if decision == RequestState.APPROVED:
+            gcc_qualification_grant(partner=request.partner, granted_by_request=request, now=now)
+    else:
+        raise ReviewError(f"Unknown decision {decision!r}.")
+
+    _event(
+        request,
+        from_state=before,
+        to_state=decision,
+        actor=actor,
+        label=SIMULATED_REVIEWER,
+        note=note or ("Approved: Government_community_cloud granted." if actor is None else ""),
+        now=now,
+    )
+    _notify(request, decision)
+    logger.info("validation request %s %s by %s", request.pk, decision, actor or "simulation")
+    return request
+
+
+@transaction.atomic
+def validation_request_answer(
+    *, actor: User, request: ValidationRequest, response: str, now: datetime | None = None
+) -> ValidationRequest:
+    """The partner answers an information request; the paused review clock resumes."""
+    permissions.require(actor, Action.SUBMIT_PARTNER_VALIDATION)
+    response = response.strip()
+    if not response:
+        raise ReviewError("Write an answer for the reviewer.", field="response")
+    now = now or timezone.now()
+    request = ValidationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestState.INFO_REQUESTED:
+        raise AlreadyDecided("This request is not waiting for information any more.")
+    # The clock stopped when the question was asked; it resumes with the time that was left.
+    remaining = max(request.due_at - (request.paused_at or now), timedelta(0))
+    request, _ = _claim(
+        request.pk,
+        from_states=[RequestState.INFO_REQUESTED],
+        status=RequestState.IN_REVIEW,
+        info_response=response,
+        paused_at=None,
+        due_at=now + remaining,
+    )
+    _event(
+        request,
+        from_state=RequestState.INFO_REQUESTED,
+        to_state=RequestState.IN_REVIEW,
+        actor=actor,
+        note=response,
+        now=now,
+    )
+    return request
+
+
+def simulated_review_decide(*, request_id: int, now: datetime | None = None) -> ValidationRequest:
+    """The simulated reviewer applies the checklist and decides a due request."""
+    with transaction.atomic():
+        request = ValidationRequest.objects.select_related("partner").get(pk=request_id)
+        findings = partner_request_findings(request)
+        verdict = verdict_from(findings)
+        ValidationRequest.objects.filter(pk=request_id, status=RequestState.IN_REVIEW).update(
+            checklist=[f.as_dict() for f in findings]
+        )
+        return validation_request_decide(
+            request_id=request_id,
+            decision=verdict.decision,
+            note="" if verdict.decision == RequestState.APPROVED else verdict.note,
+            expected_states=[RequestState.IN_REVIEW],
+            now=now,
+        )
+
+
+@dataclass
+class SweepReport:
+    screened: list[int] = field(default_factory=list)
+    decided: dict[int, str] = field(default_factory=dict)
+    skipped: list[int] = field(default_factory=list)
+
+
+def sweep_reviews(*, now: datetime | None = None, batch_size: int = 50) -> SweepReport:
+    """Screen whatever was never screened and decide whatever is due. Safe to run anywhere, twice.
+
+    Due requests are claimed with ``select_for_update(skip_locked=True)``, so two sweeps on
+    PostgreSQL split the work instead of queueing behind each other.
+    """
+    now = now or timezone.now()
+    report = SweepReport()
+    unscreened = ValidationRequest.objects.filter(status=RequestState.SUBMITTED).values_list(
+        "pk", flat=True
+    )[:batch_size]
+    for pk in list(unscreened):
+        if validation_request_screen(request_id=pk, now=now):
+            report.screened.append(pk)
+    with transaction.atomic():
+        due = list(
+            ValidationRequest.objects.select_for_update(skip_locked=True)
+            .filter(status=RequestState.IN_REVIEW, due_at__lte=now)
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        for pk in due:
+            try:
+                decided = simulated_review_decide(request_id=pk, now=now)
+            except AlreadyDecided:
+                report.skipped.append(pk)
+            else:
+                report.decided[pk] = decided.status
+    return report
+
+
+def _notify(request: ValidationRequest, event: str) -> None:
+    from .tasks import notify_request_task
+
+    enqueue_on_commit(notify_request_task, request.pk, event)
