@@ -137,9 +137,13 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email --------------------------------------------------------------------------------
-# Embedded default: each message is written as a file under var/mail/.
-EMAIL_DIR = VAR_DIR / "mail"
-vars().update(env.email_url("EMAIL_URL", default=f"filemail://{EMAIL_DIR}"))
+# EMAIL_URL (smtp://user:password@host:port, consolemail://, ...) picks the backend. Unset, the
+# embedded default writes each message as a file under EMAIL_FILE_PATH (default var/mail/).
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(BASE_DIR / env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail")))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GCC Partner Portal <noreply@gcc.test>")
 
 # --- Security -----------------------------------------------------------------------------
@@ -184,6 +188,7 @@ else:
         "data_folder_out": str(BROKER_DIR),
         "processed_folder": str(BROKER_DIR),
         "store_processed": False,
+        "control_folder": str(BROKER_DIR / "control"),
     }
 CELERY_TASK_DEFAULT_QUEUE = env.str("GCC_CELERY_QUEUE", default="gccportal")
 CELERY_TASK_IGNORE_RESULT = True

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from .models import Role
+from .models import Role, User
 
 
 class AgentCreateForm(forms.Form):
@@ -18,7 +18,10 @@ class AgentCreateForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        password_validation.validate_password(password)
+        # An unsaved user lets the validators compare the password with the name and email.
+        names = ("username", "email", "first_name", "last_name")
+        candidate = User(**{name: self.cleaned_data.get(name, "") for name in names})
+        password_validation.validate_password(password, user=candidate)
         return password
 
 

@@ -67,3 +67,19 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real Celery worker and beat on the configured broker (Redis in CI), on the test DB.
+
+    Stopped before the test database is flushed, so the worker never sees a half-reset DB.
+    """
+    from django.db import connection
+
+    from .celery_worker import purge_queue, start_worker
+
+    purge_queue()
+    worker = start_worker(db_settings=connection.settings_dict, workdir=tmp_path)
+    yield worker
+    worker.stop()

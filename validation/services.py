@@ -92,6 +92,7 @@ def partner_validation_refusal(*, actor: User) -> str | None:
     return None
 
 
+@transaction.atomic
 def partner_validation_submit(
     *, actor: User, submission_key: uuid.UUID, data: dict, now: datetime | None = None
 ) -> ValidationRequest:

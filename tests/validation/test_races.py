@@ -1,0 +1,89 @@
+"""Guarantees under concurrency, on real connections (PostgreSQL row locks in CI)."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+
+from validation import services
+from validation.models import RequestState, ValidationEvent, ValidationRequest
+
+from ..factories import PartnerRequestFactory, partner_request_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(*calls):
+    """Run each call in its own thread (own DB connection), released at the same moment."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def runner(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = ("ok", call())
+        except Exception as exc:  # the loser's refusal is the point of the test
+            outcomes[index] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_two_deciders_at_once_make_one_decision(reviewer):
+    request = PartnerRequestFactory()
+    services.validation_request_screen(request_id=request.pk)
+
+    outcomes = run_together(
+        lambda: services.validation_request_decide(
+            request_id=request.pk, decision="rejected", actor=reviewer, note="Human says no."
+        ),
+        lambda: services.simulated_review_decide(request_id=request.pk),
+    )
+
+    winners = [value for kind, value in outcomes if kind == "ok"]
+    losers = [value for kind, value in outcomes if kind == "error"]
+    assert len(winners) == 1, outcomes
+    assert len(losers) == 1 and isinstance(losers[0], services.AlreadyDecided), outcomes
+    request.refresh_from_db()
+    assert request.status == winners[0].status
+    decisions = ValidationEvent.objects.filter(
+        request=request, to_state__in=[RequestState.APPROVED, RequestState.REJECTED]
+    )
+    assert decisions.count() == 1
+
+
+def test_two_submits_at_once_open_one_request(admin_agent):
+    def submit():
+        return services.partner_validation_submit(
+            actor=admin_agent,
+            submission_key=uuid.uuid4(),
+            data=partner_request_data(admin_agent.partner),
+        )
+
+    outcomes = run_together(submit, submit)
+
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
+    error = next(value for kind, value in outcomes if kind == "error")
+    assert isinstance(error, services.ReviewError)
+    assert ValidationRequest.objects.count() == 1
+
+
+def test_two_sweeps_at_once_decide_each_request_once():
+    requests = [PartnerRequestFactory() for _ in range(6)]
+    later = max(r.due_at for r in requests)
+
+    outcomes = run_together(
+        lambda: services.sweep_reviews(now=later), lambda: services.sweep_reviews(now=later)
+    )
+
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+    decided = [pk for _, report in outcomes for pk in report.decided]
+    assert sorted(decided) == sorted(r.pk for r in requests)
+    assert ValidationEvent.objects.filter(to_state=RequestState.APPROVED).count() == 6
