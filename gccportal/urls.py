@@ -8,6 +8,7 @@ from partners import views as partner_views
 admin.site.site_header = "GCC Partner Portal: Microsoft reviewers"
 admin.site.site_title = "GCC reviewers"
 admin.site.index_title = "Validation queue and records"
+admin.site.enable_nav_sidebar = False  # the queue needs the width
 
 urlpatterns = [
     path("", partner_views.home, name="home"),

@@ -11,7 +11,13 @@ from django.utils.timesince import timesince, timeuntil
 from gccportal.errors import DomainError
 
 from . import services
-from .models import OPEN_STATES, RequestState, ValidationEvent, ValidationRequest
+from .models import (
+    OPEN_STATES,
+    GovernmentBasis,
+    RequestState,
+    ValidationEvent,
+    ValidationRequest,
+)
 
 DECIDE_PERMISSION = "validation.decide_validationrequest"
 
@@ -39,7 +45,7 @@ class ValidationEventInline(admin.TabularInline):
 class ValidationRequestAdmin(admin.ModelAdmin):
     list_display = [
         "reference",
-        "kind",
+        "kind_short",
         "organization_name",
         "partner",
         "status",
@@ -66,7 +72,7 @@ class ValidationRequestAdmin(admin.ModelAdmin):
                     "tenant_id",
                     ("address_line", "city", "state", "postal_code"),
                     ("contact_name", "contact_email", "contact_phone"),
-                    "government_basis",
+                    "government_basis_display",
                     "contract_reference",
                     "attested",
                 ]
@@ -88,7 +94,12 @@ class ValidationRequestAdmin(admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return [f.name for f in self.model._meta.fields] + ["government_basis_display"]
+
+    @admin.display(description="serves US government customers")
+    def government_basis_display(self, vr):
+        labels = dict(GovernmentBasis.choices)
+        return "; ".join(labels.get(code, code) for code in vr.government_basis) or "—"
 
     def has_add_permission(self, request):
         return False
@@ -99,12 +110,16 @@ class ValidationRequestAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # read-only record; decisions use the buttons below the form
 
+    @admin.display(description="kind", ordering="kind")
+    def kind_short(self, vr):
+        return vr.get_kind_display().split()[0]  # "Partner", later "Customer"
+
     @admin.display(description="due", ordering="due_at")
     def due(self, vr):
         if not vr.is_open:
             return "—"
         if vr.status == RequestState.INFO_REQUESTED:
-            return "paused (waiting for information)"
+            return "paused"
         now = timezone.now()
         if vr.due_at <= now:
             return format_html(

@@ -136,7 +136,8 @@ class ValidationEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.request_id}: {self.from_state or '-'} -> {self.to_state}"
+        before = self.get_from_state_display() or "New"
+        return f"{before} → {self.get_to_state_display()}"
 
     @property
     def actor_name(self) -> str:

@@ -256,14 +256,11 @@ def validation_request_answer(
         raise AlreadyDecided("This request is not waiting for information any more.")
     # The clock stopped when the question was asked; it resumes with the time that was left.
     remaining = max(request.due_at - (request.paused_at or now), timedelta(0))
-    request, _ = _claim(
-        request.pk,
-        from_states=[RequestState.INFO_REQUESTED],
-        status=RequestState.IN_REVIEW,
-        info_response=response,
-        paused_at=None,
-        due_at=now + remaining,
-    )
+    request.status = RequestState.IN_REVIEW
+    request.info_response = response
+    request.paused_at = None
+    request.due_at = now + remaining
+    request.save(update_fields=["status", "info_response", "paused_at", "due_at"])
     _event(
         request,
         from_state=RequestState.INFO_REQUESTED,

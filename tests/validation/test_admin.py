@@ -9,7 +9,7 @@ from partners.models import ResellerQualification
 from validation import services
 from validation.models import RequestState, ValidationRequest
 
-from ..factories import PartnerRequestFactory
+from ..factories import PartnerRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:validation_validationrequest_changelist")
@@ -151,8 +151,6 @@ class TestWhoMayDecide:
         assert request.status == RequestState.SUBMITTED
 
     def test_staff_without_the_decide_permission_is_refused(self, client_for, db):
-        from ..factories import UserFactory
-
         viewer = UserFactory(partner=None, role="", is_staff=True)
         request = PartnerRequestFactory()
         response = client_for(viewer).post(

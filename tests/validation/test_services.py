@@ -8,6 +8,7 @@ from partners.models import PartnerType, ResellerQualification
 from partners.permissions import RoleNotAllowed
 from validation import services
 from validation.calendar import BUSINESS_TZ
+from validation.emails import send_request_email
 from validation.models import RequestState, ValidationRequest
 
 from ..factories import (
@@ -289,8 +290,6 @@ class TestEmails:
         request = PartnerRequestFactory(submitted_by=admin_agent)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             services.validation_request_decide(request_id=request.pk, decision="approved")
-        from validation.emails import send_request_email
-
         assert len(callbacks) == 1
         send_request_email(request_id=request.pk, event="approved")
         (message,) = mail.outbox

@@ -9,7 +9,7 @@ from validation import services
 from validation.models import RequestState, ValidationRequest
 
 from ..celery_worker import wait_for
-from ..factories import partner_request_data
+from ..factories import PartnerRequestFactory, partner_request_data
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -47,8 +47,6 @@ def test_a_request_saved_while_the_broker_was_down_is_reviewed_by_the_sweep(
 ):
     """Nothing was enqueued (as if the broker were down): beat's sweep still finds it."""
     settings.GCC_REVIEW_BUSINESS_DAY_SECONDS = 1
-    from ..factories import PartnerRequestFactory
-
     request = PartnerRequestFactory(submitted_by=admin_agent)  # saved, never enqueued
     wait_for(
         lambda: ValidationRequest.objects.filter(
