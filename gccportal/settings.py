@@ -232,3 +232,7 @@ LOGGING = {
 
 # --- Links in emails ----------------------------------------------------------------------
 GCC_SITE_URL = env.str("GCC_SITE_URL", default="http://localhost:8000").rstrip("/")
+
+# --- Customers ----------------------------------------------------------------------------
+GCC_VALIDATION_CODE_MAX_CREATES = env.int("GCC_VALIDATION_CODE_MAX_CREATES", default=5)
+GCC_RELATIONSHIP_LINK_DAYS = env.int("GCC_RELATIONSHIP_LINK_DAYS", default=14)

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from customers import views as customer_views
 from partners import views as partner_views
 
 admin.site.site_header = "GCC Partner Portal: Microsoft reviewers"
@@ -24,7 +23,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("customers/", customer_views.customer_list, name="customers"),
+    path("customers/", include("customers.urls")),
     path("settings/", include("partners.urls")),
     path("validation/", include("validation.urls")),
     path("admin/", admin.site.urls),

@@ -115,10 +115,19 @@ class User(AbstractUser):
         Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    # A customer admin: a global admin of a customer organization (accepts invitations).
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="admins"
+    )
 
     class Meta:
         ordering = ["username"]
         constraints = [
+            models.CheckConstraint(
+                name="customer_admin_is_not_a_partner_user",
+                condition=Q(customer__isnull=True)
+                | Q(partner__isnull=True, is_staff=False, is_superuser=False),
+            ),
             models.CheckConstraint(
                 name="partner_user_has_role",
                 condition=(
@@ -137,3 +146,7 @@ class User(AbstractUser):
     @property
     def is_partner_user(self) -> bool:
         return self.partner_id is not None
+
+    @property
+    def is_customer_admin(self) -> bool:
+        return self.customer_id is not None

@@ -90,3 +90,26 @@ class PartnerRequestFactory(factory.django.DjangoModelFactory):
     attested = True
     submitted_at = factory.LazyFunction(timezone.now)
     due_at = factory.LazyAttribute(lambda r: review_due_at(r.submitted_at))
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.Customer"
+
+    company_name = factory.Sequence(lambda n: f"Customer Organization {n}")
+    domain = factory.Sequence(lambda n: f"customer{n}.onmicrosoft.com")
+    address_line = "1 Civic Plaza"
+    city = "Springfield"
+    state = "IL"
+    postal_code = "62701"
+    contact_name = "Casey Contact"
+    contact_email = factory.Sequence(lambda n: f"it{n}@customer.example.gov")
+    contact_phone = "+1 217 555 0100"
+
+
+class CustomerAdminFactory(UserFactory):
+    """A global admin of a customer organization (the admin-center side)."""
+
+    partner = None
+    role = ""
+    customer = factory.SubFactory(CustomerFactory)

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 class RequestKind(models.TextChoices):
     PARTNER = "partner", "Partner GCC validation"
+    CUSTOMER = "customer", "Customer GCC validation"
 
 
 class RequestState(models.TextChoices):
@@ -39,6 +40,36 @@ class GovernmentBasis(models.TextChoices):
     )
 
 
+class EntityType(models.TextChoices):
+    """The customer's eligibility basis (gcc-domain.md section 9): A = government, B = data."""
+
+    FEDERAL = "federal", "US federal agency, bureau, office or department"
+    STATE_LOCAL = "state_local", "US state or local government entity (territories included)"
+    TRIBAL = "tribal", "Tribal entity"
+    REGIONAL = "regional", "Regional or interstate government body"
+    FFRDC = "ffrdc", "Federally funded research and development center (FFRDC)"
+    COMMERCIAL = "commercial", "Commercial private entity holding government-regulated data"
+
+
+GOVERNMENT_ENTITY_TYPES = (
+    EntityType.FEDERAL,
+    EntityType.STATE_LOCAL,
+    EntityType.TRIBAL,
+    EntityType.REGIONAL,
+    EntityType.FFRDC,
+)
+
+
+class RegulatedData(models.TextChoices):
+    ITAR = "itar", "ITAR (International Traffic in Arms) data"
+    CUI = "cui", "Controlled Unclassified Information (CUI)"
+    DOD_UCNI = "dod_ucni", "DoD Unclassified Controlled Nuclear Information (UCNI)"
+    DOE_UCNI = "doe_ucni", "DoE UCNI"
+    CJI = "cji", "Criminal Justice Information (CJI)"
+    DOD_IL = "dod_il", "DoD Impact Level data"
+    AZURE_GOV = "azure_gov", "Other data that requires Azure Government"
+
+
 class ValidationRequest(models.Model):
     """One intake form sent to Microsoft's eligibility team, and its review."""
 
@@ -68,6 +99,22 @@ class ValidationRequest(models.Model):
         "contract, schedule number or agency reference", max_length=200, blank=True
     )
     attested = models.BooleanField(default=False)
+
+    # What a customer request adds (kind = customer), filled on the customer's behalf.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="validation_requests",
+        help_text="Set when an existing customer asks for GCC.",
+    )
+    domain = models.CharField("customer domain", max_length=100, blank=True)
+    entity_type = models.CharField(max_length=16, choices=EntityType.choices, blank=True)
+    jurisdiction = models.CharField("jurisdiction or agency", max_length=200, blank=True)
+    regulated_data = models.JSONField(default=list, blank=True)
+    is_us_entity = models.BooleanField("a US organization", default=True)
+    us_presence = models.TextField("verified US presence", blank=True)
 
     # The review.
     status = models.CharField(
@@ -100,6 +147,11 @@ class ValidationRequest(models.Model):
                 condition=Q(kind=RequestKind.PARTNER, status__in=OPEN_STATES),
                 name="one_open_partner_request",
             ),
+            models.UniqueConstraint(
+                fields=["partner", "domain"],
+                condition=Q(kind=RequestKind.CUSTOMER, status__in=OPEN_STATES),
+                name="one_open_request_per_customer_domain",
+            ),
             models.CheckConstraint(
                 name="rejection_has_reason",
                 condition=~Q(status=RequestState.REJECTED) | ~Q(decision_reason=""),
@@ -116,6 +168,42 @@ class ValidationRequest(models.Model):
     @property
     def reference(self) -> str:
         return f"GCC-{self.pk:06d}"
+
+    @property
+    def is_customer_request(self) -> bool:
+        return self.kind == RequestKind.CUSTOMER
+
+
+class ValidationCode(models.Model):
+    """What an approved customer validation yields: picked when creating the GCC customer."""
+
+    validation_id = models.CharField("validation ID", max_length=12, unique=True)
+    request = models.OneToOneField(
+        ValidationRequest, on_delete=models.PROTECT, related_name="validation_code"
+    )
+    # The transacting partner the code belongs to, and the indirect reseller that asked for it.
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="validation_codes"
+    )
+    requested_by = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organization_name = models.CharField(max_length=200)
+    max_creates = models.PositiveIntegerField()
+    remaining_creates = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="remaining_creates_within_max",
+                condition=Q(remaining_creates__lte=models.F("max_creates")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.validation_id} ({self.organization_name})"
 
 
 class ValidationEvent(models.Model):

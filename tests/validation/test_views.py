@@ -177,7 +177,7 @@ class TestRequestPage:
 
 
 class TestProfileAndHomePages:
-    @pytest.mark.parametrize("name", ["home", "partners:profile", "customers"])
+    @pytest.mark.parametrize("name", ["home", "partners:profile", "customers:list"])
     def test_bounded_queries_with_many_requests(
         self, client_for, admin_agent, reviewer, django_assert_max_num_queries, name
     ):
