@@ -9,9 +9,7 @@ class Customer(models.Model):
     """A customer organization: one Microsoft tenant, managed by one or more partners."""
 
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
-    tenant_id = models.UUIDField(
-        "Microsoft ID (customer tenant ID)", default=uuid4, unique=True
-    )
+    tenant_id = models.UUIDField("Microsoft ID (customer tenant ID)", default=uuid4, unique=True)
     company_name = models.CharField(max_length=200)
     domain = models.CharField(
         max_length=100,

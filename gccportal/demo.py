@@ -9,8 +9,18 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from customers.models import Customer
+from customers.services import customer_create
 from partners.models import Partner, PartnerType, Role, User
+from partners.selectors import partner_holds_gcc
+from validation.models import GovernmentBasis, RequestState
 from validation.reviewers import reviewer_create
+from validation.services import (
+    customer_validation_submit,
+    partner_validation_submit,
+    validation_request_decide,
+    validation_request_screen,
+)
 
 DEMO_PASSWORD = "GccDemo-2026!"
 
@@ -59,6 +69,16 @@ PARTNERS = [
         "MD",
         "21044",
         provider_key="fabrikam",
+    ),
+    DemoPartner(
+        "tailspin",
+        "Tailspin Federal Systems",
+        PartnerType.DIRECT_RESELLER,
+        "e2a7c4d1-3f8b-4a6e-9d05-1b2c3d4e5f60",
+        "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b",
+        "Herndon",
+        "VA",
+        "20170",
     ),
 ]
 
@@ -130,4 +150,147 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[Login]:
         ops.set_password(password)
         ops.save(update_fields=["password"])
     logins.append(Login("ops@gccportal.test", "Ops superuser (/admin/)"))
+
+    logins += _seed_gcc_customers(password=password)
     return logins
+
+
+def _key(name: str) -> uuid.UUID:
+    """A stable submission key: seeding twice finds the request it made the first time."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"gccportal-demo:{name}")
+
+
+def _approved_partner(admin: User) -> None:
+    if partner_holds_gcc(admin.partner):
+        return
+    request = partner_validation_submit(
+        actor=admin,
+        submission_key=_key(f"partner:{admin.partner.tenant_id}"),
+        data=_contact(admin.partner, admin)
+        | {
+            "organization_name": admin.partner.name,
+            "tenant_id": admin.partner.tenant_id,
+            "government_basis": [GovernmentBasis.GOVERNMENT_ENTITIES],
+            "contract_reference": "GS-35F-0119Y",
+            "attested": True,
+        },
+    )
+    validation_request_decide(request_id=request.pk, decision=RequestState.APPROVED)
+
+
+def _contact(org, admin: User) -> dict:
+    return {
+        "address_line": org.address_line,
+        "city": org.city,
+        "state": org.state,
+        "postal_code": org.postal_code,
+        "contact_name": admin.get_full_name(),
+        "contact_email": admin.email,
+        "contact_phone": "+1 703 555 0100",
+    }
+
+
+CUSTOMER_ADDRESS = {"address_line": "1 Civic Plaza", "city": "Springfield", "state": "IL"}
+
+
+def _customer_request(admin: User, name: str, domain: str, *, customer=None, **extra):
+    return customer_validation_submit(
+        actor=admin,
+        submission_key=_key(f"customer:{domain}"),
+        customer=customer,
+        data={
+            "organization_name": name,
+            "domain": domain,
+            "entity_type": "state_local",
+            "jurisdiction": extra.pop("jurisdiction", "State of Illinois"),
+            "regulated_data": [],
+            "is_us_entity": True,
+            "us_presence": "",
+            **CUSTOMER_ADDRESS,
+            "postal_code": "62701",
+            "contact_name": "Casey Morgan",
+            "contact_email": f"it@{domain}",
+            "contact_phone": "+1 217 555 0100",
+            "tenant_id": admin.partner.transacting_partner.tenant_id,
+            "attested": True,
+            **extra,
+        },
+    )
+
+
+def _customer(admin: User, name: str, prefix: str, *, code=None) -> Customer:
+    existing = Customer.objects.filter(domain=f"{prefix}.onmicrosoft.com").first()
+    if existing:
+        return existing
+    return customer_create(
+        actor=admin,
+        data={
+            "company_name": name,
+            "domain": f"{prefix}.onmicrosoft.com",
+            **CUSTOMER_ADDRESS,
+            "postal_code": "62701",
+            "contact_name": "Casey Morgan",
+            "contact_email": f"it@{prefix}.example.gov",
+            "contact_phone": "+1 217 555 0100",
+        },
+        qualification="GovernmentCommunityCloud" if code else "",
+        validation_code_id=code.pk if code else None,
+    )
+
+
+def _approved_code(admin: User, name: str, domain: str):
+    request = _customer_request(admin, name, domain)
+    if request.status != RequestState.APPROVED:
+        validation_request_decide(request_id=request.pk, decision=RequestState.APPROVED)
+        request.refresh_from_db()
+    return request.validation_code
+
+
+def _seed_gcc_customers(*, password: str) -> list[Login]:
+    """GCC-qualified partners with validated, pending and commercial customers, a code with
+    creates left, and an existing GCC customer (managed by Fabrikam) with its own admin."""
+    fabrikam = User.objects.get(username="admin@fabrikam.test")
+    tailspin = User.objects.get(username="admin@tailspin.test")
+    _approved_partner(fabrikam)
+    _approved_partner(tailspin)
+
+    lincoln_code = _approved_code(tailspin, "County of Lincoln", "lincolncounty.gov")
+    _customer(tailspin, "County of Lincoln", "lincolncounty", code=lincoln_code)
+    _approved_code(tailspin, "State of Franklin Department of Health", "health.franklin.gov")
+    _customer(tailspin, "Harbor Analytics LLC", "harboranalytics")
+    riverside = _customer(tailspin, "Riverside Transit District", "riversidetransit")
+    pending = _customer_request(
+        tailspin,
+        "Riverside Transit District",
+        "riversidetransit.gov",
+        customer=riverside,
+        jurisdiction="Riverside County",
+    )
+    if pending.status == RequestState.SUBMITTED:
+        validation_request_screen(request_id=pending.pk)
+        validation_request_decide(
+            request_id=pending.pk,
+            decision=RequestState.INFO_REQUESTED,
+            note="Please confirm the district's legal name as registered with the state.",
+        )
+
+    springfield_code = _approved_code(fabrikam, "City of Springfield", "springfield.gov")
+    springfield = _customer(fabrikam, "City of Springfield", "springfield", code=springfield_code)
+    customer_admin, created = User.objects.get_or_create(
+        username="admin@springfield.test",
+        defaults={
+            "email": "admin@springfield.test",
+            "first_name": "Chris",
+            "last_name": "Springfield",
+            "customer": springfield,
+        },
+    )
+    if created:
+        customer_admin.set_password(password)
+        customer_admin.save(update_fields=["password"])
+    return [
+        Login(
+            "admin@springfield.test",
+            "Customer admin, City of Springfield (existing GCC customer of Fabrikam)",
+        )
+    ]

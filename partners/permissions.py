@@ -42,6 +42,10 @@ REFUSALS: dict[Action, str] = {
         "Only an admin agent or a global admin of your organization can submit the partner "
         "GCC validation. Ask one of them to submit it."
     ),
+    Action.REQUEST_RELATIONSHIP: (
+        "Only a global admin, an admin agent or a sales agent can request a reseller "
+        "relationship with a customer. Ask one of them to send the request."
+    ),
     Action.MANAGE_USERS: "Only a global admin can manage your organization's users.",
 }
 

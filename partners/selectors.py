@@ -14,17 +14,12 @@ def partner_get_profile(*, actor: User) -> Partner:
 
 
 def partner_holds_gcc(partner: Partner) -> bool:
-    """True while the partner (and, for an indirect reseller, its provider) holds GCC."""
-    wanted = ResellerQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
-    holders = [partner.pk]
-    if partner.indirect_provider_id:
-        holders.append(partner.indirect_provider_id)
-    held = set(
-        ResellerQualification.objects.filter(
-            partner_id__in=holders, qualification=wanted
-        ).values_list("partner_id", flat=True)
-    )
-    return held == set(holders)
+    """True while the partner may transact GCC: its transacting partner holds
+    ``Government_community_cloud`` (an indirect reseller sells GCC through its provider)."""
+    return ResellerQualification.objects.filter(
+        partner_id=partner.indirect_provider_id or partner.pk,
+        qualification=ResellerQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
+    ).exists()
 
 
 def user_list(*, actor: User) -> QuerySet[User]:

@@ -39,7 +39,7 @@ def organization_profile(request):
             "partner": partner,
             "holds_gcc": selectors.partner_holds_gcc(partner),
             "validation_refusal": partner_validation_refusal(actor=request.user),
-            "requests": validation_request_list(actor=request.user)[:10],
+            "requests": validation_request_list(actor=request.user).filter(kind="partner")[:10],
         },
     )
 

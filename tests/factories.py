@@ -3,7 +3,7 @@ import uuid
 import factory
 from django.utils import timezone
 
-from partners.models import Partner, PartnerType, Role, User
+from partners.models import Partner, PartnerType, ResellerQualification, Role, User
 from validation.calendar import review_due_at
 from validation.models import GovernmentBasis, RequestKind, ValidationRequest
 
@@ -113,3 +113,38 @@ class CustomerAdminFactory(UserFactory):
     partner = None
     role = ""
     customer = factory.SubFactory(CustomerFactory)
+
+
+def customer_request_data(partner: Partner, **overrides) -> dict:
+    """The customer validation form's fields, as the service receives them."""
+    data = {
+        "organization_name": "County of Lincoln",
+        "domain": "lincolncounty.gov",
+        "entity_type": "state_local",
+        "jurisdiction": "Lincoln County, Nebraska",
+        "regulated_data": [],
+        "is_us_entity": True,
+        "us_presence": "",
+        "address_line": "555 S 10th St",
+        "city": "Lincoln",
+        "state": "NE",
+        "postal_code": "68508",
+        "contact_name": "Casey Morgan",
+        "contact_email": "it@lincolncounty.gov",
+        "contact_phone": "+1 402 555 0100",
+        "tenant_id": partner.transacting_partner.tenant_id,
+        "attested": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def gcc_partner(**kwargs) -> Partner:
+    """A partner holding Government_community_cloud."""
+    partner = PartnerFactory(**kwargs)
+    ResellerQualification.objects.create(
+        partner=partner,
+        qualification="Government_community_cloud",
+        granted_at=timezone.now(),
+    )
+    return partner

@@ -4,12 +4,20 @@ The submit service refuses a form with them; the simulated reviewer applies them
 review time as its checklist, since a partner's standing can change while a request waits.
 """
 
+import re
 from dataclasses import asdict, dataclass
 from uuid import UUID
 
 from partners.models import Partner
+from partners.selectors import partner_holds_gcc
 
-from .models import RequestState, ValidationRequest
+from .models import (
+    GOVERNMENT_ENTITY_TYPES,
+    EntityType,
+    RequestKind,
+    RequestState,
+    ValidationRequest,
+)
 
 WHERE_TO_FIND_TENANT = "Find it under Settings > Organization profile > Microsoft ID."
 
@@ -106,6 +114,81 @@ def partner_request_findings(request: ValidationRequest) -> list[Finding]:
             on_failure=ASK,
         ),
     ]
+
+
+NOT_GCC_ENABLED = (
+    "Your organization cannot submit customer GCC validations until it holds "
+    "Government_community_cloud (an indirect reseller: until its indirect provider does)."
+)
+
+
+def legal_name_problem(name: str) -> str | None:
+    """Microsoft wants the exact, complete legal name: no acronyms, no test names."""
+    letters = re.sub(r"[^A-Za-z]", "", name)
+    if re.search(r"\b(test|demo|sample)\b", name, re.IGNORECASE):
+        return "Enter the customer's exact legal name: test or sample names are not accepted."
+    if letters.isupper() and len(letters) <= 6:
+        return "Enter the customer's complete legal name, not an acronym."
+    return None
+
+
+def customer_request_findings(request: ValidationRequest) -> list[Finding]:
+    partner_ok = partner_holds_gcc(request.partner)
+    name = legal_name_problem(request.organization_name)
+    tenant = tenant_id_problem(partner=request.partner, tenant_id=request.tenant_id)
+    government = request.entity_type in GOVERNMENT_ENTITY_TYPES
+    regulated = request.entity_type == EntityType.COMMERCIAL and bool(request.regulated_data)
+    findings = [
+        Finding(
+            "partner", "Partner may transact GCC", partner_ok, "" if partner_ok else NOT_GCC_ENABLED
+        ),
+        Finding("legal_name", "Exact and complete legal name", name is None, name or ""),
+        Finding(
+            "tenant",
+            "Tenant ID is the transacting partner's commercial tenant ID (not Azure GCC)",
+            tenant is None,
+            tenant or "",
+        ),
+        Finding(
+            "basis",
+            "A: US government entity, or B: commercial entity holding government-regulated data",
+            government or regulated,
+            ""
+            if government or regulated
+            else "A commercial entity qualifies only when it holds government-regulated data.",
+        ),
+    ]
+    if not request.is_us_entity:
+        if government:
+            findings.append(
+                Finding(
+                    "us_presence",
+                    "US entity (international bodies do not count)",
+                    False,
+                    "Only US government entities qualify under A; international bodies do not.",
+                )
+            )
+        else:
+            has_presence = bool(request.us_presence.strip() or request.info_response.strip())
+            findings.append(
+                Finding(
+                    "us_presence",
+                    "Non-US commercial entity: verified US presence",
+                    has_presence,
+                    ""
+                    if has_presence
+                    else "Describe the organization's verified US presence (mailing address, "
+                    "physical location).",
+                    on_failure=ASK,
+                )
+            )
+    return findings
+
+
+def request_findings(request: ValidationRequest) -> list[Finding]:
+    if request.kind == RequestKind.CUSTOMER:
+        return customer_request_findings(request)
+    return partner_request_findings(request)
 
 
 @dataclass(frozen=True)

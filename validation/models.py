@@ -94,7 +94,7 @@ class ValidationRequest(models.Model):
     contact_name = models.CharField(max_length=200)
     contact_email = models.EmailField()
     contact_phone = models.CharField(max_length=32)
-    government_basis = models.JSONField(default=list)
+    government_basis = models.JSONField(default=list, blank=True)
     contract_reference = models.CharField(
         "contract, schedule number or agency reference", max_length=200, blank=True
     )

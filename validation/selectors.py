@@ -20,7 +20,7 @@ def validation_request_get(*, actor: User, uuid) -> ValidationRequest:
     events = ValidationEvent.objects.select_related("actor").order_by("at", "pk")
     return (
         validation_request_list(actor=actor)
-        .select_related("partner", "decided_by")
+        .select_related("partner", "decided_by", "customer", "validation_code")
         .prefetch_related(Prefetch("events", queryset=events))
         .get(uuid=uuid)
     )

@@ -10,9 +10,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from customers.models import SpecialQualificationKind
 from gccportal.errors import DomainError
 from gccportal.queue import enqueue_on_commit
 from partners import permissions
@@ -22,9 +24,11 @@ from partners.selectors import partner_holds_gcc
 from partners.services import gcc_qualification_grant
 
 from .calendar import review_due_at
+from .codes import validation_code_issue
 from .eligibility import (
-    partner_request_findings,
+    NOT_GCC_ENABLED,
     partner_standing_problem,
+    request_findings,
     tenant_id_problem,
     verdict_from,
 )
@@ -92,18 +96,22 @@ def partner_validation_refusal(*, actor: User) -> str | None:
     return None
 
 
-@transaction.atomic
-def partner_validation_submit(
-    *, actor: User, submission_key: uuid.UUID, data: dict, now: datetime | None = None
+def _submit(
+    *,
+    actor: User,
+    kind: str,
+    submission_key: uuid.UUID,
+    data: dict,
+    refusal: str | None,
+    conflict: DomainError,
+    customer=None,
+    now: datetime | None = None,
 ) -> ValidationRequest:
-    """Record a partner GCC validation request and ask a worker to screen it.
-
-    Posting the same form twice (same ``submission_key``) returns the first request.
-    """
+    """Save a request first, then ask a worker to screen it; the same form posted twice
+    (same ``submission_key``) returns the first request."""
     earlier = validation_request_for_submission(actor=actor, submission_key=submission_key)
     if earlier:
         return earlier
-    refusal = partner_validation_refusal(actor=actor)
     if refusal:
         raise ReviewError(refusal)
     tenant_problem = tenant_id_problem(partner=actor.partner, tenant_id=data["tenant_id"])
@@ -112,20 +120,21 @@ def partner_validation_submit(
 
     now = now or timezone.now()
     request = ValidationRequest(
-        kind=RequestKind.PARTNER,
+        kind=kind,
         partner=actor.partner,
         submitted_by=actor,
         submission_key=submission_key,
+        customer=customer,
         submitted_at=now,
         due_at=review_due_at(now),
         **data,
     )
-    request.full_clean(exclude=["partner", "submitted_by"])
+    request.full_clean(exclude=["partner", "submitted_by", "customer"])
     try:
         with transaction.atomic():
             request.save()
     except IntegrityError as exc:  # lost a race with a concurrent submit
-        raise ReviewError(ALREADY_OPEN) from exc
+        raise conflict from exc
     _event(
         request, to_state=RequestState.SUBMITTED, actor=actor, note="Request submitted.", now=now
     )
@@ -134,6 +143,73 @@ def partner_validation_submit(
 
     enqueue_on_commit(screen_request_task, request.pk)
     return request
+
+
+@transaction.atomic
+def partner_validation_submit(
+    *, actor: User, submission_key: uuid.UUID, data: dict, now: datetime | None = None
+) -> ValidationRequest:
+    """Record a partner GCC validation request."""
+    return _submit(
+        actor=actor,
+        kind=RequestKind.PARTNER,
+        submission_key=submission_key,
+        data=data,
+        refusal=partner_validation_refusal(actor=actor),
+        conflict=ReviewError(ALREADY_OPEN),
+        now=now,
+    )
+
+
+ALREADY_OPEN_FOR_DOMAIN = (
+    "A GCC validation request for this customer domain is already under review. "
+    "Follow it instead of submitting another."
+)
+CUSTOMER_ALREADY_GCC = "This customer already holds the Government Community Cloud qualification."
+
+
+def customer_validation_refusal(*, actor: User, customer=None) -> str | None:
+    """Why ``actor`` cannot submit a customer GCC validation now, if it cannot."""
+    try:
+        permissions.require(actor, Action.SUBMIT_CUSTOMER_VALIDATION)
+    except permissions.RoleNotAllowed as exc:
+        return str(exc)
+    if not partner_holds_gcc(actor.partner):
+        return NOT_GCC_ENABLED
+    if (
+        customer is not None
+        and customer.special_qualifications.filter(
+            qualification=SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
+        ).exists()
+    ):
+        return CUSTOMER_ALREADY_GCC
+    return None
+
+
+@transaction.atomic
+def customer_validation_submit(
+    *,
+    actor: User,
+    submission_key: uuid.UUID,
+    data: dict,
+    customer=None,
+    now: datetime | None = None,
+) -> ValidationRequest:
+    """Record a customer GCC validation request, filled on the customer's behalf.
+
+    ``customer`` is an existing customer of the partner asking for GCC; on approval it gets the
+    qualification with the new code. Without it, the code is for a customer yet to be created.
+    """
+    return _submit(
+        actor=actor,
+        kind=RequestKind.CUSTOMER,
+        submission_key=submission_key,
+        data=data,
+        refusal=customer_validation_refusal(actor=actor, customer=customer),
+        conflict=ReviewError(ALREADY_OPEN_FOR_DOMAIN, field="domain"),
+        customer=customer,
+        now=now,
+    )
 
 
 # --- The review ------------------------------------------------------------------------------
@@ -168,7 +244,7 @@ def validation_request_screen(*, request_id: int, now: datetime | None = None) -
         )
     except AlreadyDecided:
         return False
-    request.checklist = [f.as_dict() for f in partner_request_findings(request)]
+    request.checklist = [f.as_dict() for f in request_findings(request)]
     request.save(update_fields=["checklist"])
     _event(
         request,
@@ -223,7 +299,7 @@ def validation_request_decide(
             decision_reason=note if decision == RequestState.REJECTED else "",
         )
         if decision == RequestState.APPROVED:
-            gcc_qualification_grant(partner=request.partner, granted_by_request=request, now=now)
+            _on_approval(request, now=now)
     else:
         raise ReviewError(f"Unknown decision {decision!r}.")
 
@@ -233,7 +309,7 @@ def validation_request_decide(
         to_state=decision,
         actor=actor,
         label=SIMULATED_REVIEWER,
-        note=note or ("Approved: Government_community_cloud granted." if actor is None else ""),
+        note=note or _approval_note(request),
         now=now,
     )
     _notify(request, decision)
@@ -241,17 +317,34 @@ def validation_request_decide(
     return request
 
 
-@transaction.atomic
-def validation_request_answer(
-    *, actor: User, request: ValidationRequest, response: str, now: datetime | None = None
+def _on_approval(request: ValidationRequest, *, now: datetime) -> None:
+    if request.kind == RequestKind.PARTNER:
+        gcc_qualification_grant(partner=request.partner, granted_by_request=request, now=now)
+        return
+    code = validation_code_issue(request=request, now=now)
+    if request.customer_id:  # an existing customer asked: it gets GCC with the new code
+        from customers.services import customer_gcc_qualification_apply
+
+        customer_gcc_qualification_apply(customer=request.customer, code=code, now=now)
+
+
+def _approval_note(request: ValidationRequest) -> str:
+    if request.status != RequestState.APPROVED:
+        return ""
+    if request.kind == RequestKind.PARTNER:
+        return "Approved: Government_community_cloud granted."
+    code = request.validation_code
+    return f"Approved: validation code {code.validation_id} ({code.max_creates} creates)."
+
+
+def _resume_review(
+    *, request_id: int, response: str, actor: User | None, label: str, now: datetime | None
 ) -> ValidationRequest:
-    """The partner answers an information request; the paused review clock resumes."""
-    permissions.require(actor, Action.SUBMIT_PARTNER_VALIDATION)
     response = response.strip()
     if not response:
         raise ReviewError("Write an answer for the reviewer.", field="response")
     now = now or timezone.now()
-    request = ValidationRequest.objects.select_for_update().get(pk=request.pk)
+    request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.status != RequestState.INFO_REQUESTED:
         raise AlreadyDecided("This request is not waiting for information any more.")
     # The clock stopped when the question was asked; it resumes with the time that was left.
@@ -266,17 +359,73 @@ def validation_request_answer(
         from_state=RequestState.INFO_REQUESTED,
         to_state=RequestState.IN_REVIEW,
         actor=actor,
+        label=label,
         note=response,
         now=now,
     )
     return request
 
 
+def answer_action(request: ValidationRequest) -> Action:
+    """Who may answer for the partner: whoever may submit that kind of request."""
+    if request.kind == RequestKind.CUSTOMER:
+        return Action.SUBMIT_CUSTOMER_VALIDATION
+    return Action.SUBMIT_PARTNER_VALIDATION
+
+
+@transaction.atomic
+def validation_request_answer(
+    *, actor: User, request: ValidationRequest, response: str, now: datetime | None = None
+) -> ValidationRequest:
+    """A partner user answers an information request; the paused review clock resumes."""
+    permissions.require(actor, answer_action(request))
+    return _resume_review(request_id=request.pk, response=response, actor=actor, label="", now=now)
+
+
+# The contact answers from the emailed link, without an account.
+ANSWER_LINK_SALT = "validation.info-answer"
+ANSWER_LINK_INVALID = "This answer link is not valid. Use the link in the latest email."
+
+
+def answer_link_token(request: ValidationRequest) -> str:
+    return signing.dumps(
+        {"r": str(request.uuid), "q": request.paused_at.isoformat()}, salt=ANSWER_LINK_SALT
+    )
+
+
+def validation_request_from_answer_token(token: str) -> ValidationRequest:
+    """The request a contact's answer link is for; it works only for the question it was sent
+    with (a later question gets a new link)."""
+    try:
+        payload = signing.loads(token, salt=ANSWER_LINK_SALT)
+        request = ValidationRequest.objects.select_related("partner").get(uuid=payload["r"])
+    except (signing.BadSignature, ValidationRequest.DoesNotExist, KeyError, ValueError) as exc:
+        raise ReviewError(ANSWER_LINK_INVALID) from exc
+    asked = request.paused_at.isoformat() if request.paused_at else None
+    if request.status != RequestState.INFO_REQUESTED or payload.get("q") != asked:
+        raise AlreadyDecided("This question was already answered; nothing more is needed.")
+    return request
+
+
+@transaction.atomic
+def validation_request_answer_by_contact(
+    *, token: str, response: str, now: datetime | None = None
+) -> ValidationRequest:
+    request = validation_request_from_answer_token(token)
+    return _resume_review(
+        request_id=request.pk,
+        response=response,
+        actor=None,
+        label=f"{request.contact_name} (contact, by email link)",
+        now=now,
+    )
+
+
 def simulated_review_decide(*, request_id: int, now: datetime | None = None) -> ValidationRequest:
     """The simulated reviewer applies the checklist and decides a due request."""
     with transaction.atomic():
         request = ValidationRequest.objects.select_related("partner").get(pk=request_id)
-        findings = partner_request_findings(request)
+        findings = request_findings(request)
         verdict = verdict_from(findings)
         ValidationRequest.objects.filter(pk=request_id, status=RequestState.IN_REVIEW).update(
             checklist=[f.as_dict() for f in findings]

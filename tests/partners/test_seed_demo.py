@@ -7,12 +7,14 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from customers.models import Customer
 from gccportal.demo import DEMO_PASSWORD
 from partners.models import Partner, PartnerType, Role, User
+from validation.models import ValidationCode
 from validation.reviewers import REVIEWERS_GROUP
 
 pytestmark = pytest.mark.django_db
-PARTNER_KEYS = ["contoso", "fabrikam", "northwind"]
+PARTNER_KEYS = ["contoso", "fabrikam", "northwind", "tailspin"]
 ROLE_PREFIXES = {
     Role.GLOBAL_ADMIN: "globaladmin",
     Role.ADMIN_AGENT: "admin",
@@ -42,10 +44,35 @@ def snapshot() -> dict:
 
 
 class TestSeedDemo:
+    def test_contoso_starts_without_gcc_and_fabrikam_and_tailspin_hold_it(self):
+        seed()
+        holders = set(
+            Partner.objects.filter(
+                qualifications__qualification="Government_community_cloud"
+            ).values_list("name", flat=True)
+        )
+        assert holders == {"Fabrikam Distribution", "Tailspin Federal Systems"}
+
+    def test_seeds_gcc_customers_a_pending_one_a_code_with_creates_and_a_customer_admin(self):
+        seed()
+        tailspin = Customer.objects.filter(relationships__partner__name__startswith="Tailspin")
+        gcc = tailspin.filter(special_qualifications__isnull=False)
+        assert set(gcc.values_list("company_name", flat=True)) == {"County of Lincoln"}
+        pending = tailspin.get(company_name="Riverside Transit District")
+        assert pending.validation_requests.get().status == "info_requested"
+        assert ValidationCode.objects.filter(
+            remaining_creates__gt=0, partner__name__startswith="Tailspin"
+        ).exists()
+        springfield_admin = User.objects.get(username="admin@springfield.test")
+        assert springfield_admin.customer.company_name == "City of Springfield"
+        assert (
+            springfield_admin.customer.relationships.get().partner.name == "Fabrikam Distribution"
+        )
+
     def test_creates_one_partner_of_each_kind(self):
         seed()
-        by_type = {p.partner_type: p for p in Partner.objects.all()}
-        assert Partner.objects.count() == 3
+        by_type = {p.partner_type: p for p in Partner.objects.exclude(name__startswith="Tailspin")}
+        assert Partner.objects.count() == 4
         assert set(by_type) == set(PartnerType)
         reseller = by_type[PartnerType.INDIRECT_RESELLER]
         assert reseller.indirect_provider == by_type[PartnerType.INDIRECT_PROVIDER]
@@ -78,9 +105,15 @@ class TestSeedDemo:
         usernames = [
             f"{prefix}@{key}.test" for key in PARTNER_KEYS for prefix in ROLE_PREFIXES.values()
         ]
-        for username in [*usernames, REVIEWER, OPS]:
+        customer_admin = "admin@springfield.test"
+        for username in [*usernames, REVIEWER, OPS, customer_admin]:
             assert username in out
-        assert set(User.objects.values_list("username", flat=True)) == {*usernames, REVIEWER, OPS}
+        assert set(User.objects.values_list("username", flat=True)) == {
+            *usernames,
+            REVIEWER,
+            OPS,
+            customer_admin,
+        }
 
     def test_running_it_again_changes_nothing(self):
         first_out = seed()

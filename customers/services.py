@@ -1,0 +1,108 @@
+"""Every change to customers: creating them, and their special qualifications."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gccportal.errors import DomainError
+from partners import permissions
+from partners.models import Partner, User
+from partners.permissions import Action
+from partners.selectors import partner_holds_gcc
+from validation.codes import validation_code_consume
+from validation.models import ValidationCode
+
+from .models import (
+    Customer,
+    CustomerRelationship,
+    SpecialQualification,
+    SpecialQualificationKind,
+)
+
+GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
+GCC_NOT_ENABLED = (
+    "Your organization can't create GCC customers yet: Government_community_cloud is not on "
+    "its reseller qualifications."
+)
+CODE_REQUIRED = (
+    "Choose the customer's GCC validation code. No code listed? The customer has not been "
+    "validated yet: submit a new request."
+)
+DOMAIN_TAKEN = "This domain is already taken. Choose another domain prefix."
+NOT_YOUR_RESELLER = "Choose one of your own indirect resellers."
+
+
+class CustomerError(DomainError):
+    pass
+
+
+def customer_gcc_qualification_apply(
+    *, customer: Customer, code: ValidationCode, now: datetime | None = None
+) -> SpecialQualification:
+    """Give a customer the GCC special qualification, recorded with the code that allowed it.
+    Call inside the transaction that consumed (or issued) the code."""
+    qualification, _ = SpecialQualification.objects.get_or_create(
+        customer=customer,
+        qualification=GCC,
+        defaults={"granted_at": now or timezone.now(), "validation_code": code},
+    )
+    return qualification
+
+
+def _check_indirect_reseller(actor: User, indirect_reseller: Partner | None) -> None:
+    if indirect_reseller is not None and indirect_reseller.indirect_provider_id != actor.partner_id:
+        raise CustomerError(NOT_YOUR_RESELLER, field="indirect_reseller")
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor: User,
+    data: dict,
+    qualification: str = "",
+    validation_code_id: int | None = None,
+    indirect_reseller: Partner | None = None,
+    now: datetime | None = None,
+) -> Customer:
+    """Create a customer (a new tenant) managed by the actor's partner.
+
+    With the GCC qualification a validation code is required, and one of its creates is used
+    up in the same transaction: the customer and the create are kept together or not at all.
+    """
+    permissions.require(actor, Action.ADD_CUSTOMER)
+    _check_indirect_reseller(actor, indirect_reseller)
+    now = now or timezone.now()
+    if qualification == GCC:
+        if not partner_holds_gcc(actor.partner):
+            raise CustomerError(GCC_NOT_ENABLED, field="special_qualification")
+        if not validation_code_id:
+            raise CustomerError(CODE_REQUIRED, field="validation_code")
+    elif qualification:
+        raise CustomerError(
+            "Choose None or Government Community Cloud.", field="special_qualification"
+        )
+
+    customer = Customer(**data)
+    try:
+        customer.full_clean()
+    except ValidationError as exc:
+        if "domain" in exc.message_dict:
+            raise CustomerError(DOMAIN_TAKEN, field="domain_prefix") from exc
+        raise
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as exc:  # a concurrent create took the domain
+        raise CustomerError(DOMAIN_TAKEN, field="domain_prefix") from exc
+    CustomerRelationship.objects.create(
+        partner_id=actor.partner_id,
+        customer=customer,
+        indirect_reseller=indirect_reseller,
+        origin=CustomerRelationship.Origin.CREATED,
+    )
+    if qualification == GCC:
+        code = validation_code_consume(actor=actor, code_id=validation_code_id)
+        customer_gcc_qualification_apply(customer=customer, code=code, now=now)
+    return customer
