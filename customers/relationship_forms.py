@@ -12,8 +12,8 @@ class RelationshipRequestForm(forms.Form):
         label="Indirect reseller",
         queryset=None,
         required=False,
-        empty_label="None: the customer buys from us directly",
-        help_text="The indirect reseller this customer buys through, if any.",
+        empty_label="No indirect reseller",
+        help_text="The indirect reseller whose customer this will be, if any.",
     )
 
     def __init__(self, *args, actor, **kwargs):

@@ -8,7 +8,7 @@ PHONE_REGEX = r"^\+?[0-9][0-9 ().-]{6,19}$"
 
 
 def us_state_field(**kwargs) -> USStateField:
-    choices = [("", "Choose a state or territory"), *STATE_CHOICES]
+    choices = [("", "Choose…"), *STATE_CHOICES]
     return USStateField(label="State or territory", widget=forms.Select(choices=choices), **kwargs)
 
 

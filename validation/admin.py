@@ -14,7 +14,10 @@ from . import services
 from .models import (
     OPEN_STATES,
     GovernmentBasis,
+    RegulatedData,
+    RequestKind,
     RequestState,
+    ValidationCode,
     ValidationEvent,
     ValidationRequest,
 )
@@ -54,52 +57,76 @@ class ValidationRequestAdmin(admin.ModelAdmin):
         "decided_by",
     ]
     list_filter = ["status", "kind"]
-    search_fields = ["organization_name", "partner__name", "contact_email", "=tenant_id"]
+    search_fields = [
+        "organization_name",
+        "partner__name",
+        "domain",
+        "contact_email",
+        "=tenant_id",
+        "=validation_code__validation_id",
+    ]
     list_select_related = ["partner", "decided_by"]
     date_hierarchy = "submitted_at"
     inlines = [ValidationEventInline]
     actions = ["approve_selected"]
     change_form_template = "admin/validation/validationrequest/change_form.html"
-    fieldsets = [
-        (
-            "What the partner entered",
-            {
-                "fields": [
-                    "kind",
-                    "partner",
-                    "submitted_by",
-                    "organization_name",
-                    "tenant_id",
-                    ("address_line", "city", "state", "postal_code"),
-                    ("contact_name", "contact_email", "contact_phone"),
-                    "government_basis_display",
-                    "contract_reference",
-                    "attested",
-                ]
-            },
-        ),
-        (
-            "Review",
-            {
-                "fields": [
-                    "status",
-                    ("submitted_at", "due_at", "screened_at"),
-                    "info_request_message",
-                    "info_response",
-                    ("decided_at", "decided_by"),
-                    "decision_reason",
-                ]
-            },
-        ),
+    COMMON_FIELDS = [
+        "kind",
+        "partner",
+        "submitted_by",
+        "organization_name",
+        "tenant_id",
+        ("address_line", "city", "state", "postal_code"),
+        ("contact_name", "contact_email", "contact_phone"),
+    ]
+    KIND_FIELDS = {
+        RequestKind.PARTNER: ["government_basis_display", "contract_reference", "attested"],
+        RequestKind.CUSTOMER: [
+            "customer",
+            "domain",
+            ("entity_type", "jurisdiction"),
+            "regulated_data_display",
+            ("is_us_entity", "us_presence"),
+            "attested",
+            "validation_code",
+        ],
+    }
+    REVIEW_FIELDS = [
+        "status",
+        ("submitted_at", "due_at", "screened_at"),
+        "info_request_message",
+        "info_response",
+        ("decided_at", "decided_by"),
+        "decision_reason",
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        entered = self.COMMON_FIELDS + self.KIND_FIELDS.get(obj.kind if obj else "", [])
+        return [
+            ("What the partner entered", {"fields": entered}),
+            ("Review", {"fields": self.REVIEW_FIELDS}),
+        ]
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + ["government_basis_display"]
+        displays = ["government_basis_display", "regulated_data_display", "validation_code"]
+        return [f.name for f in self.model._meta.fields] + displays
 
     @admin.display(description="serves US government customers")
     def government_basis_display(self, vr):
         labels = dict(GovernmentBasis.choices)
         return "; ".join(labels.get(code, code) for code in vr.government_basis) or "—"
+
+    @admin.display(description="government-regulated data")
+    def regulated_data_display(self, vr):
+        labels = dict(RegulatedData.choices)
+        return "; ".join(labels.get(code, code) for code in vr.regulated_data) or "—"
+
+    @admin.display(description="validation code")
+    def validation_code(self, vr):
+        code = getattr(vr, "validation_code", None)
+        if code is None:
+            return "—"
+        return f"{code.validation_id} ({code.remaining_creates} of {code.max_creates} creates left)"
 
     def has_add_permission(self, request):
         return False
@@ -183,3 +210,27 @@ class ValidationRequestAdmin(admin.ModelAdmin):
 
     def has_decide_permission(self, request):
         return request.user.has_perm(DECIDE_PERMISSION)
+
+
+@admin.register(ValidationCode)
+class ValidationCodeAdmin(admin.ModelAdmin):
+    list_display = [
+        "validation_id",
+        "organization_name",
+        "partner",
+        "requested_by",
+        "remaining_creates",
+        "max_creates",
+        "created_at",
+    ]
+    search_fields = ["=validation_id", "organization_name", "partner__name"]
+    list_select_related = ["partner", "requested_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -10,6 +10,7 @@ REVIEWER_PERMISSIONS = [
     ("validation", "view_validationrequest"),
     ("validation", "decide_validationrequest"),
     ("validation", "view_validationevent"),
+    ("validation", "view_validationcode"),
     ("partners", "view_partner"),
     ("partners", "view_resellerqualification"),
 ]

@@ -21,6 +21,7 @@ from customers.models import (
     RelationshipRequest,
     RelationshipRequestStatus,
 )
+from customers.tasks import expire_relationship_requests_task
 from gccportal.errors import DomainError
 from partners.models import PartnerType
 from partners.permissions import RoleNotAllowed
@@ -608,3 +609,13 @@ def test_two_admins_accepting_the_same_link_at_once_make_one_relationship(
     rr.refresh_from_db()
     assert rr.status == Status.ACCEPTED
     assert relationship.customer_id == rr.customer_id == winners[0].customer_id
+
+
+def test_the_hourly_beat_task_expires_past_date_requests(admin_agent):
+    old = relationships.relationship_request_create(
+        actor=admin_agent, now=timezone.now() - timedelta(days=30)
+    )
+    fresh = relationships.relationship_request_create(actor=admin_agent)
+    assert expire_relationship_requests_task() == 1
+    statuses = dict(RelationshipRequest.objects.values_list("pk", "status"))
+    assert statuses == {old.pk: "expired", fresh.pk: "pending"}

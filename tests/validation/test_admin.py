@@ -1,5 +1,6 @@
 """The reviewers' queue in /admin/: every action goes through validation.services."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from partners.models import ResellerQualification
 from validation import services
 from validation.models import RequestState, ValidationRequest
 
-from ..factories import PartnerRequestFactory, UserFactory
+from ..factories import PartnerRequestFactory, UserFactory, customer_request_data, gcc_partner
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:validation_validationrequest_changelist")
@@ -168,3 +169,38 @@ class TestWhoMayDecide:
         assert client.post(delete, {"post": "yes"}).status_code == 403
         request.refresh_from_db()
         assert request.status == RequestState.SUBMITTED
+
+
+class TestCustomerRequestsInTheQueue:
+    def make_customer_request(self):
+        seller = UserFactory(partner=gcc_partner(), role="sales_agent")
+        return services.customer_validation_submit(
+            actor=seller,
+            submission_key=uuid.uuid4(),
+            data=customer_request_data(seller.partner, organization_name="County of Lincoln"),
+        )
+
+    def test_queue_filters_by_kind(self, client_for, reviewer):
+        PartnerRequestFactory(organization_name="A Partner Org")
+        self.make_customer_request()
+        page = client_for(reviewer).get(QUEUE, {"kind__exact": "customer"}).content.decode()
+        assert "County of Lincoln" in page and "A Partner Org" not in page
+
+    def test_search_by_validation_id(self, client_for, reviewer):
+        request = self.make_customer_request()
+        services.validation_request_decide(request_id=request.pk, decision="approved")
+        code = request.validation_code.validation_id
+        PartnerRequestFactory(organization_name="Unrelated Org")
+        page = client_for(reviewer).get(QUEUE, {"q": code}).content.decode()
+        assert "County of Lincoln" in page and "Unrelated Org" not in page
+
+    def test_request_page_shows_the_customer_fields_and_the_code(self, client_for, reviewer):
+        request = self.make_customer_request()
+        client_for(reviewer).post(
+            decide_url(request), {"decision": "approved", "expected_state": "submitted"}
+        )
+        request.refresh_from_db()
+        page = client_for(reviewer).get(change_url(request)).content.decode()
+        assert "lincolncounty.gov" in page
+        assert "US state or local government entity" in page
+        assert request.validation_code.validation_id in page
