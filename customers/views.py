@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from gccportal.errors import DomainError
+from orders.views import WIZARD as ORDER_WIZARD
+from orders.views import start_new_customer_order
 from partners import permissions
 from partners.decorators import partner_user_required
 from partners.permissions import Action
@@ -46,6 +48,10 @@ def customer_list(request):
     )
 
 
+def _order_wizard(request) -> dict | None:
+    return request.session.get(ORDER_WIZARD)
+
+
 @partner_user_required
 def customer_create(request):
     if not permissions.allows(request.user, Action.ADD_CUSTOMER):
@@ -59,9 +65,15 @@ def customer_create(request):
             status=403,
         )
     gcc_enabled = partner_holds_gcc(request.user.partner)
-    form = CustomerAccountForm(request.POST or None, actor=request.user, gcc_enabled=gcc_enabled)
+    data = request.POST or None
+    if data is None and request.GET.get("resume") and (wizard := _order_wizard(request)):
+        data = wizard["account"]  # back from Next: Subscriptions, the form as it was
+    form = CustomerAccountForm(data, actor=request.user, gcc_enabled=gcc_enabled)
     status = 200
     if request.method == "POST":
+        if form.is_valid() and "next" in request.POST:
+            account = {name: form.data.get(name, "") for name in form.fields}
+            return start_new_customer_order(request, account)
         if form.is_valid():
             code = form.cleaned_data["validation_code"]
             try:

@@ -11,6 +11,8 @@ from django.db import transaction
 
 from customers.models import Customer
 from customers.services import customer_create
+from orders.models import Offer
+from orders.services import CartLine, order_place, order_provision
 from partners.models import Partner, PartnerType, Role, User
 from partners.selectors import partner_holds_gcc
 from validation.models import GovernmentBasis, RequestState
@@ -238,6 +240,17 @@ def _customer(admin: User, name: str, prefix: str, *, code=None) -> Customer:
     )
 
 
+def _provisioned_order(admin: User, customer: Customer, quantities: dict[str, int]) -> None:
+    offers = Offer.objects.filter(name__in=quantities)
+    order = order_place(
+        actor=admin,
+        customer=customer,
+        lines=[CartLine(offer.offer_id, quantities[offer.name]) for offer in offers],
+        submission_key=_key(f"order:{customer.domain}"),
+    )
+    order_provision(order_id=order.pk)
+
+
 def _approved_code(admin: User, name: str, domain: str):
     request = _customer_request(admin, name, domain)
     if request.status != RequestState.APPROVED:
@@ -255,7 +268,10 @@ def _seed_gcc_customers(*, password: str) -> list[Login]:
     _approved_partner(tailspin)
 
     lincoln_code = _approved_code(tailspin, "County of Lincoln", "lincolncounty.gov")
-    _customer(tailspin, "County of Lincoln", "lincolncounty", code=lincoln_code)
+    lincoln = _customer(tailspin, "County of Lincoln", "lincolncounty", code=lincoln_code)
+    _provisioned_order(
+        tailspin, lincoln, {"Office 365 G3 GCC": 120, "Power BI Pro for Government (GCC)": 15}
+    )
     _approved_code(tailspin, "State of Franklin Department of Health", "health.franklin.gov")
     _customer(tailspin, "Harbor Analytics LLC", "harboranalytics")
     riverside = _customer(tailspin, "Riverside Transit District", "riversidetransit")

@@ -210,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "validation.tasks.sweep_reviews_task",
         "schedule": GCC_SWEEP_INTERVAL_SECONDS,
     },
+    "sweep-pending-orders": {
+        "task": "orders.tasks.sweep_pending_orders_task",
+        "schedule": GCC_SWEEP_INTERVAL_SECONDS,
+    },
     "expire-relationship-requests": {
         "task": "customers.tasks.expire_relationship_requests_task",
         "schedule": 3600.0,

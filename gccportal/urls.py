@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("customers/relationships/", include(("customers.relationship_urls", "relationships"))),
     path("customers/", include("customers.urls")),
+    path("customers/", include("orders.urls")),
     path("admin-center/", include("customers.admin_center_urls")),
     path("settings/", include("partners.urls")),
     path("validation/", include("validation.urls")),

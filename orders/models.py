@@ -1,0 +1,144 @@
+from uuid import uuid4
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class BillingCycle(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    ANNUAL = "annual", "Annual"
+
+
+class Offer(models.Model):
+    """An offer in the catalog. GCC offers need a GCC-validated customer and partner."""
+
+    offer_id = models.CharField("offer ID", max_length=64, unique=True)
+    offer_id_documented = models.BooleanField(
+        default=False, help_text="True when a Microsoft announcement states this ID."
+    )
+    name = models.CharField(max_length=200)
+    product_family = models.CharField(max_length=100)
+    is_gcc = models.BooleanField("GCC offer", default=False)
+    billing_cycle = models.CharField(max_length=16, choices=BillingCycle.choices)
+    term = models.CharField(max_length=8, default="P1Y", help_text="ISO 8601 duration.")
+    min_quantity = models.PositiveIntegerField(default=1)
+    max_quantity = models.PositiveIntegerField(default=10000)
+    unit_price = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="Illustrative USD per user per month."
+    )
+    # An add-on is sold only with a base suite of one of these product families.
+    requires_base_families = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(default=True, help_text="Retired offers are not sold.")
+
+    class Meta:
+        ordering = ["-is_gcc", "product_family", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="offer_quantity_bounds",
+                condition=Q(min_quantity__lte=F("max_quantity")),
+                violation_error_message="The minimum quantity must not exceed the maximum.",
+            ),
+            models.CheckConstraint(
+                name="offer_price_not_negative",
+                condition=Q(unit_price__gte=0),
+                violation_error_message="The price can't be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_addon(self) -> bool:
+        return bool(self.requires_base_families)
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    COMPLETED = "completed", "Completed"
+
+
+class Order(models.Model):
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="orders"
+    )
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="orders")
+    # Who Microsoft bills: the partner itself, or an indirect reseller's indirect provider.
+    billing_partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="billed_orders"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # A hidden token on the form (or the API's MS-RequestId): the same order posted twice is one.
+    submission_key = models.UUIDField(unique=True)
+    status = models.CharField(
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Order {self.reference} for {self.customer}"
+
+    @property
+    def reference(self) -> str:
+        return f"ORD-{self.pk:06d}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    friendly_name = models.CharField(max_length=200)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "offer"], name="one_line_per_offer"),
+            models.CheckConstraint(name="line_quantity_positive", condition=Q(quantity__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.offer}"
+
+    @property
+    def total(self):
+        return self.unit_price * self.quantity
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class Subscription(models.Model):
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    order_line = models.OneToOneField(
+        OrderLine, on_delete=models.PROTECT, related_name="subscription"
+    )
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    friendly_name = models.CharField(max_length=200)
+    billing_cycle = models.CharField(max_length=16, choices=BillingCycle.choices)
+    term = models.CharField(max_length=8)
+    start_date = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
+    )
+
+    class Meta:
+        ordering = ["friendly_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.friendly_name

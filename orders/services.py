@@ -1,0 +1,263 @@
+"""Every change to orders and subscriptions: placing an order, provisioning it, the sweep."""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer, CustomerRelationship
+from customers.services import customer_create
+from gccportal.errors import DomainError
+from gccportal.queue import enqueue_on_commit
+from partners import permissions
+from partners.models import Partner, User
+from partners.permissions import Action
+
+from .eligibility import PurchaseContext, offer_refusal
+from .models import Offer, Order, OrderLine, OrderStatus, Subscription
+
+logger = logging.getLogger(__name__)
+
+EMPTY_CART = "Choose at least one offer and a quantity."
+NOT_YOUR_CUSTOMER = "This customer is not managed by your organization."
+
+
+class OrderError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class CartLine:
+    offer_id: str
+    quantity: int
+
+
+def _offer_field(offer_id: str) -> str:
+    return f"quantity_{offer_id}"
+
+
+def cart_check(*, lines: list[CartLine], context: PurchaseContext) -> list[tuple[Offer, int]]:
+    """Check a cart against the catalog, the quantity bounds and the gate; return the offers."""
+    if not lines:
+        raise OrderError(EMPTY_CART)
+    if len({line.offer_id for line in lines}) != len(lines):
+        raise OrderError("Each offer may appear once in an order.")
+    offers = Offer.objects.in_bulk([line.offer_id for line in lines], field_name="offer_id")
+    unknown = [line.offer_id for line in lines if line.offer_id not in offers]
+    if unknown:
+        raise OrderError(f"Unknown offer: {', '.join(unknown)}.")
+    cart_families = frozenset(offers[line.offer_id].product_family for line in lines)
+    checked = []
+    for line in lines:
+        offer = offers[line.offer_id]
+        if not offer.min_quantity <= line.quantity <= offer.max_quantity:
+            raise OrderError(
+                f"{offer.name}: choose a quantity from {offer.min_quantity} to "
+                f"{offer.max_quantity}.",
+                field=_offer_field(offer.offer_id),
+            )
+        refusal = offer_refusal(offer, context, cart_families=cart_families)
+        if refusal:
+            raise OrderError(f"{offer.name}: {refusal}", field=_offer_field(offer.offer_id))
+        checked.append((offer, line.quantity))
+    return checked
+
+
+def _earlier_order(actor: User, submission_key: uuid.UUID) -> Order | None:
+    return Order.objects.filter(submission_key=submission_key, partner_id=actor.partner_id).first()
+
+
+@transaction.atomic
+def order_place(
+    *,
+    actor: User,
+    customer: Customer,
+    lines: list[CartLine],
+    submission_key: uuid.UUID,
+    now: datetime | None = None,
+) -> Order:
+    """Place an order for an existing customer; a worker provisions it.
+
+    Posting the same order twice (same ``submission_key``) returns the first order.
+    """
+    earlier = _earlier_order(actor, submission_key)
+    if earlier:
+        return earlier
+    permissions.require(actor, Action.PLACE_ORDERS)
+    if not CustomerRelationship.objects.filter(
+        partner_id=actor.partner_id, customer=customer
+    ).exists():
+        raise OrderError(NOT_YOUR_CUSTOMER)
+    context = PurchaseContext.for_customer(partner=actor.partner, customer=customer)
+    checked = cart_check(lines=lines, context=context)
+    return _create_order(actor, customer, checked, submission_key, now or timezone.now())
+
+
+@transaction.atomic
+def order_place_for_new_customer(
+    *,
+    actor: User,
+    customer_data: dict,
+    qualification: str,
+    validation_code_id: int | None,
+    lines: list[CartLine],
+    submission_key: uuid.UUID,
+    indirect_reseller: Partner | None = None,
+    now: datetime | None = None,
+) -> Order:
+    """Create the customer and its first order together, or neither."""
+    earlier = _earlier_order(actor, submission_key)
+    if earlier:
+        return earlier
+    permissions.require(actor, Action.PLACE_ORDERS)
+    context = PurchaseContext.for_new_customer(partner=actor.partner, gcc=bool(qualification))
+    checked = cart_check(lines=lines, context=context)
+    customer = customer_create(
+        actor=actor,
+        data=customer_data,
+        qualification=qualification,
+        validation_code_id=validation_code_id,
+        indirect_reseller=indirect_reseller,
+        now=now,
+    )
+    return _create_order(actor, customer, checked, submission_key, now or timezone.now())
+
+
+def _create_order(actor, customer, checked, submission_key, now) -> Order:
+    partner = actor.partner
+    order = Order.objects.create(
+        customer=customer,
+        partner=partner,
+        billing_partner_id=partner.indirect_provider_id or partner.pk,
+        created_by=actor,
+        submission_key=submission_key,
+        created_at=now,
+    )
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                offer=offer,
+                quantity=quantity,
+                friendly_name=offer.name,
+                unit_price=offer.unit_price,
+            )
+            for offer, quantity in checked
+        ]
+    )
+    from .tasks import provision_order_task
+
+    enqueue_on_commit(provision_order_task, order.pk)
+    return order
+
+
+@transaction.atomic
+def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
+    """Create one subscription per line and complete the order. Safe to run again: an order
+    is provisioned once, whichever worker (or retry after a crash) gets there first."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != OrderStatus.PENDING:
+        return False
+    now = now or timezone.now()
+    start = timezone.localdate(now)
+    for line in order.lines.select_related("offer"):
+        Subscription.objects.create(
+            customer_id=order.customer_id,
+            order_line=line,
+            offer=line.offer,
+            quantity=line.quantity,
+            friendly_name=line.friendly_name,
+            billing_cycle=line.offer.billing_cycle,
+            term=line.offer.term,
+            start_date=start,
+        )
+    order.status = OrderStatus.COMPLETED
+    order.completed_at = now
+    order.save(update_fields=["status", "completed_at"])
+    logger.info("order %s provisioned", order.pk)
+    return True
+
+
+def orders_sweep_pending(
+    *, now: datetime | None = None, older_than: timedelta = timedelta(seconds=30), batch: int = 50
+) -> list[int]:
+    """Provision orders still pending after ``older_than`` (their task was lost: the broker was
+    down, or a worker died). Claims with ``skip_locked`` so sweeps never queue behind each other.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        pending = list(
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(status=OrderStatus.PENDING, created_at__lte=now - older_than)
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:batch]
+        )
+        return [pk for pk in pending if order_provision(order_id=pk, now=now)]
+
+
+# --- The catalog ---------------------------------------------------------------------------
+
+OFFER_FIELDS = {
+    "offer_id",
+    "name",
+    "product_family",
+    "is_gcc",
+    "billing_cycle",
+    "term",
+    "min_quantity",
+    "max_quantity",
+    "unit_price",
+    "requires_base_families",
+    "is_active",
+    "offer_id_documented",
+}
+REQUIRED_OFFER_FIELDS = {"offer_id", "name", "product_family", "billing_cycle", "unit_price"}
+
+
+@dataclass
+class ImportReport:
+    created: list[str]
+    updated: list[str]
+
+
+def _offer_row_error(number: int, message: str) -> OrderError:
+    return OrderError(f"Row {number}: {message}")
+
+
+@transaction.atomic
+def offers_import(*, rows: list[dict]) -> ImportReport:
+    """Create or update offers by offer ID from rows of a CSV or JSON file. All rows are
+    checked first; one bad row saves nothing. A row with ``is_active`` false retires its offer
+    (retired offers stay, for the orders and subscriptions that name them)."""
+    report = ImportReport(created=[], updated=[])
+    prepared = []
+    seen = set()
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise _offer_row_error(number, "expected an object with the offer's fields.")
+        unknown = set(row) - OFFER_FIELDS
+        if unknown:
+            raise _offer_row_error(number, f"unknown field(s) {', '.join(sorted(unknown))}.")
+        missing = REQUIRED_OFFER_FIELDS - {k for k, v in row.items() if v not in ("", None)}
+        if missing:
+            raise _offer_row_error(number, f"missing {', '.join(sorted(missing))}.")
+        if row["offer_id"] in seen:
+            raise _offer_row_error(number, f"offer {row['offer_id']} appears twice.")
+        seen.add(row["offer_id"])
+        offer = Offer.objects.filter(offer_id=row["offer_id"]).first() or Offer()
+        for name, value in row.items():
+            setattr(offer, name, value)
+        try:
+            offer.full_clean()
+        except ValidationError as exc:
+            details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            raise _offer_row_error(number, details) from exc
+        prepared.append(offer)
+    for offer in prepared:
+        (report.updated if offer.pk else report.created).append(offer.offer_id)
+        offer.save()
+    return report

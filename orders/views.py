@@ -1,0 +1,258 @@
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from customers.forms import CustomerAccountForm
+from customers.models import Customer
+from customers.selectors import customer_get
+from gccportal.errors import DomainError
+from partners import permissions
+from partners.decorators import partner_user_required
+from partners.permissions import Action
+from partners.selectors import partner_holds_gcc
+
+from . import selectors, services
+from .eligibility import PurchaseContext
+from .forms import CartForm
+from .models import Offer, Order
+
+WIZARD = "new_customer_order"
+PAGE_SIZE = 25
+
+
+def _customer_or_404(request, customer_uuid) -> Customer:
+    try:
+        return customer_get(actor=request.user, uuid=customer_uuid)
+    except Customer.DoesNotExist as exc:
+        raise Http404("No such customer.") from exc
+
+
+def _may_order_or_403(request):
+    if permissions.allows(request.user, Action.PLACE_ORDERS):
+        return None
+    return render(
+        request,
+        "partners/not_allowed.html",
+        {
+            "message": "Your role can view customers but not order for them.",
+            "roles": permissions.roles_allowed(Action.PLACE_ORDERS),
+        },
+        status=403,
+    )
+
+
+def _earlier_order_redirect(request):
+    """The same form posted again (double click, back and re-post): show the first order."""
+    key = request.POST.get("submission_key")
+    try:
+        order = Order.objects.select_related("customer").get(
+            submission_key=uuid.UUID(str(key)), partner_id=request.user.partner_id
+        )
+    except (ValueError, Order.DoesNotExist):
+        return None
+    return redirect("orders:detail", customer_uuid=order.customer.uuid, order_uuid=order.uuid)
+
+
+# --- Existing customer: Add subscriptions ---------------------------------------------------
+
+
+@partner_user_required
+def order_create(request, customer_uuid):
+    customer = _customer_or_404(request, customer_uuid)
+    if refused := _may_order_or_403(request):
+        return refused
+    if request.method == "POST" and (earlier := _earlier_order_redirect(request)):
+        return earlier
+    context = PurchaseContext.for_customer(partner=request.user.partner, customer=customer)
+    form = CartForm(
+        request.POST or None,
+        catalog=selectors.catalog_for(context),
+        initial={"submission_key": uuid.uuid4()},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                order = services.order_place(
+                    actor=request.user,
+                    customer=customer,
+                    lines=form.lines(),
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"Order {order.reference} was submitted.")
+                return redirect("orders:detail", customer_uuid=customer.uuid, order_uuid=order.uuid)
+        status = 400
+    return render(
+        request,
+        "orders/order_form.html",
+        {"customer": customer, "form": form, "customer_is_gcc": context.customer_is_gcc},
+        status=status,
+    )
+
+
+@partner_user_required
+def order_detail(request, customer_uuid, order_uuid):
+    customer = _customer_or_404(request, customer_uuid)
+    try:
+        order = selectors.order_get(actor=request.user, customer=customer, uuid=order_uuid)
+    except Order.DoesNotExist as exc:
+        raise Http404("No such order.") from exc
+    template = "orders/_order_status.html" if request.htmx else "orders/order_detail.html"
+    return render(request, template, {"customer": customer, "order": order})
+
+
+@partner_user_required
+def order_list(request, customer_uuid):
+    customer = _customer_or_404(request, customer_uuid)
+    orders = selectors.order_list(actor=request.user, customer=customer)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orders/order_list.html", {"customer": customer, "page": page})
+
+
+@partner_user_required
+def subscription_list(request, customer_uuid):
+    customer = _customer_or_404(request, customer_uuid)
+    subscriptions = selectors.subscription_list(customer=customer)
+    page = Paginator(subscriptions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orders/subscription_list.html", {"customer": customer, "page": page})
+
+
+# --- New customer: account info -> Next: Subscriptions -> Next: Review -> Submit ----------
+
+
+def _wizard(request) -> dict | None:
+    return request.session.get(WIZARD)
+
+
+def _account_form(request, wizard) -> CustomerAccountForm:
+    return CustomerAccountForm(
+        wizard["account"],
+        actor=request.user,
+        gcc_enabled=partner_holds_gcc(request.user.partner),
+    )
+
+
+def _wizard_context(request, account_form) -> PurchaseContext:
+    gcc = bool(account_form.cleaned_data["special_qualification"])
+    return PurchaseContext.for_new_customer(partner=request.user.partner, gcc=gcc)
+
+
+def start_new_customer_order(request, account_data: dict):
+    """Called by the Add customer page's "Next: Subscriptions" with its valid form data."""
+    request.session[WIZARD] = {
+        "account": account_data,
+        "quantities": {},
+        "submission_key": str(uuid.uuid4()),
+    }
+    return redirect("orders:new_customer_subscriptions")
+
+
+def _wizard_or_restart(request):
+    wizard = _wizard(request)
+    if wizard is None:
+        messages.info(request, "Start with the new customer's account info.")
+        return None, redirect("customers:create")
+    account_form = _account_form(request, wizard)
+    if not account_form.is_valid():  # e.g. its validation code was used up meanwhile
+        messages.error(request, "Check the customer's account info again.")
+        return None, redirect("customers:create")
+    return (wizard, account_form), None
+
+
+@partner_user_required
+def new_customer_subscriptions(request):
+    if refused := _may_order_or_403(request):
+        return refused
+    state, restart = _wizard_or_restart(request)
+    if restart:
+        return restart
+    wizard, account_form = state
+    catalog = selectors.catalog_for(_wizard_context(request, account_form))
+    data = request.POST if request.method == "POST" else None
+    initial = {CartForm.field_name(k): v for k, v in wizard["quantities"].items()}
+    initial["submission_key"] = wizard["submission_key"]
+    form = CartForm(data, catalog=catalog, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            lines = form.lines()
+            try:
+                services.cart_check(lines=lines, context=_wizard_context(request, account_form))
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                wizard["quantities"] = {line.offer_id: line.quantity for line in lines}
+                request.session.modified = True
+                return redirect("orders:new_customer_review")
+        status = 400
+    return render(
+        request,
+        "orders/new_customer_subscriptions.html",
+        {"form": form, "account": account_form.cleaned_data},
+        status=status,
+    )
+
+
+@partner_user_required
+def new_customer_review(request):
+    if refused := _may_order_or_403(request):
+        return refused
+    if request.method == "POST" and (earlier := _earlier_order_redirect(request)):
+        return earlier
+    state, restart = _wizard_or_restart(request)
+    if restart:
+        return restart
+    wizard, account_form = state
+    if not wizard["quantities"]:
+        return redirect("orders:new_customer_subscriptions")
+    lines = [services.CartLine(k, v) for k, v in wizard["quantities"].items()]
+    offers = Offer.objects.in_bulk(list(wizard["quantities"]), field_name="offer_id")
+    if request.method == "POST":
+        account = account_form.cleaned_data
+        code = account["validation_code"]
+        try:
+            order = services.order_place_for_new_customer(
+                actor=request.user,
+                customer_data=account_form.customer_data(),
+                qualification=account["special_qualification"],
+                validation_code_id=code.pk if code else None,
+                indirect_reseller=account.get("indirect_reseller"),
+                lines=lines,
+                submission_key=uuid.UUID(wizard["submission_key"]),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            del request.session[WIZARD]
+            messages.success(
+                request,
+                f"{order.customer.company_name} was created and order {order.reference} "
+                "was submitted.",
+            )
+            return redirect(
+                "orders:detail", customer_uuid=order.customer.uuid, order_uuid=order.uuid
+            )
+    rows = [(offers[line.offer_id], line.quantity) for line in lines if line.offer_id in offers]
+    return render(
+        request,
+        "orders/new_customer_review.html",
+        {
+            "account": account_form.cleaned_data,
+            "rows": [(offer, qty, offer.unit_price * qty) for offer, qty in rows],
+            "monthly_total": sum(offer.unit_price * qty for offer, qty in rows),
+            "submission_key": wizard["submission_key"],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@partner_user_required
+def new_customer_cancel(request):
+    request.session.pop(WIZARD, None)
+    return redirect("customers:list")
