@@ -4,13 +4,26 @@ from gccportal.formfields import phone_field, us_state_field, us_zip_code_field
 
 from .models import EntityType, GovernmentBasis, RegulatedData, ValidationRequest
 
+TENANT_ID_ERRORS = {
+    "invalid": "Enter a tenant ID as a GUID, e.g. 0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7."
+}
 
-class PartnerValidationForm(forms.ModelForm):
-    """Microsoft's intake form, "CSP partner" variant. Converting input only; no rules here."""
+
+class IntakeForm(forms.ModelForm):
+    """What both of Microsoft's intake forms share. Forms convert input; rules live in services."""
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     state = us_state_field()
     postal_code = us_zip_code_field()
+    contact_phone = phone_field(label="Contact phone")
+
+    def review_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PartnerValidationForm(IntakeForm):
+    """Microsoft's intake form, "CSP partner" variant."""
+
     government_basis = forms.MultipleChoiceField(
         label="How does your organization serve US government customers?",
         choices=GovernmentBasis.choices,
@@ -23,11 +36,8 @@ class PartnerValidationForm(forms.ModelForm):
             "Copy it from Settings > Organization profile > Microsoft ID. Never your Azure GCC "
             "tenant ID."
         ),
-        error_messages={
-            "invalid": "Enter a tenant ID as a GUID, e.g. 0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7."
-        },
+        error_messages=TENANT_ID_ERRORS,
     )
-    contact_phone = phone_field(label="Contact phone")
     attested = forms.BooleanField(
         label=(
             "I confirm the information is accurate and understand that submitting this form "
@@ -57,9 +67,6 @@ class PartnerValidationForm(forms.ModelForm):
             "contract_reference": "A GSA schedule or contract number, or an agency reference.",
         }
 
-    def review_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
 
 class InfoResponseForm(forms.Form):
     response = forms.CharField(
@@ -69,21 +76,16 @@ class InfoResponseForm(forms.Form):
     )
 
 
-class CustomerValidationForm(forms.ModelForm):
+class CustomerValidationForm(IntakeForm):
     """Microsoft's intake form, "CSP customer" variant, filled on the customer's behalf."""
 
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    state = us_state_field()
-    postal_code = us_zip_code_field()
     tenant_id = forms.UUIDField(
         label="Transacting partner's commercial tenant ID",
         help_text=(
             "Your organization's Microsoft ID (Settings > Organization profile); an indirect "
             "reseller enters its indirect provider's. Never an Azure GCC tenant ID."
         ),
-        error_messages={
-            "invalid": "Enter a tenant ID as a GUID, e.g. 0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7."
-        },
+        error_messages=TENANT_ID_ERRORS,
     )
     domain = forms.RegexField(
         label="Customer domain",
@@ -102,7 +104,6 @@ class CustomerValidationForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    contact_phone = phone_field(label="Contact phone")
     attested = forms.BooleanField(
         label="I confirm that I submit this on the customer's behalf, with its consent, and that "
         "the information is accurate.",
@@ -157,6 +158,3 @@ class CustomerValidationForm(forms.ModelForm):
         if entity and entity != EntityType.COMMERCIAL and not data.get("jurisdiction", "").strip():
             self.add_error("jurisdiction", "Name the agency or jurisdiction.")
         return data
-
-    def review_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -2,7 +2,6 @@
 answer in the admin center, every way a link can fail, and the guarantees under concurrency."""
 
 import re
-import threading
 from datetime import timedelta
 from html import unescape
 from urllib.parse import quote, urlsplit
@@ -10,7 +9,6 @@ from uuid import uuid4
 
 import pytest
 from django.core import signing
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +24,7 @@ from gccportal.errors import DomainError
 from partners.models import PartnerType
 from partners.permissions import RoleNotAllowed
 
+from ..concurrency import run_together
 from ..factories import (
     PASSWORD,
     CustomerAdminFactory,
@@ -565,28 +564,6 @@ class TestListAndExpiry:
 
 
 # --- Concurrency --------------------------------------------------------------------------------
-
-
-def run_together(*calls):
-    """Run each call in its own thread (own DB connection), released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def runner(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", call())
-        except Exception as exc:  # the loser's refusal is the point of the test
-            outcomes[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,39 +1,16 @@
 """Guarantees under concurrency, on real connections (PostgreSQL row locks in CI)."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from validation import services
 from validation.models import RequestState, ValidationEvent, ValidationRequest
 
+from ..concurrency import run_together
 from ..factories import PartnerRequestFactory, partner_request_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(*calls):
-    """Run each call in its own thread (own DB connection), released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def runner(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", call())
-        except Exception as exc:  # the loser's refusal is the point of the test
-            outcomes[index] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def test_two_deciders_at_once_make_one_decision(reviewer):
