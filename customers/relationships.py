@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from gccportal.errors import DomainError
+from gccportal.ops.notifications import notify_on_commit
 from partners import permissions
 from partners.models import Partner, PartnerType, User
 from partners.permissions import Action
@@ -212,6 +213,19 @@ def _answer(*, actor: User, token: str, status: str, now: datetime | None):
                 defaults={
                     "indirect_reseller_id": request.indirect_reseller_id,
                     "origin": CustomerRelationship.Origin.INVITATION,
+                },
+            )
+            notify_on_commit(  # the partner user who sent the invitation is waiting for this
+                key=f"relationship-request:{request.pk}:accepted",
+                template="relationship_accepted",
+                to=[request.created_by.email],
+                context={
+                    "requester_name": request.created_by.get_full_name(),
+                    "partner_name": request.partner.name,
+                    "customer_name": actor.customer.company_name,
+                    "accepted_by": actor.get_full_name() or actor.username,
+                    "accepted_at": date_format(timezone.localtime(now), "N j, Y g:i A T"),
+                    "request_path": reverse("relationships:detail", args=[request.uuid]),
                 },
             )
     request.refresh_from_db()

@@ -11,7 +11,7 @@ from partners import permissions
 from partners.models import Partner, User
 from partners.permissions import Action
 from partners.selectors import partner_holds_gcc
-from validation.codes import validation_code_consume
+from validation.codes import CODE_UNKNOWN, validation_code_consume, validation_code_list
 from validation.models import ValidationCode
 
 from .models import (
@@ -105,4 +105,70 @@ def customer_create(
     if qualification == GCC:
         code = validation_code_consume(actor=actor, code_id=validation_code_id)
         customer_gcc_qualification_apply(customer=customer, code=code, now=now)
+    return customer
+
+
+CUSTOMER_ALREADY_QUALIFIED = (
+    "This customer already holds the Government Community Cloud qualification: no validation "
+    "code is used."
+)
+SETTABLE_QUALIFICATIONS_ONLY_GCC = (
+    "This portal sets only the GovernmentCommunityCloud special qualification "
+    "(Education and StateOwnedEntity are not offered here; None and Nonprofit can't be set)."
+)
+
+
+@transaction.atomic
+def customer_gcc_qualification_set(
+    *, actor: User, customer: Customer, validation_id: str, now: datetime | None = None
+) -> SpecialQualification:
+    """Give an existing customer GCC with one of the partner's validation codes (its
+    ``validationId``), using up one create. The customer row is locked first, so two calls at
+    once use the code once and the second is told the customer is already qualified."""
+    permissions.require(actor, Action.ADD_CUSTOMER)
+    if not partner_holds_gcc(actor.partner):
+        raise CustomerError(GCC_NOT_ENABLED, field="qualification")
+    if not validation_id:
+        raise CustomerError(CODE_REQUIRED, field="validation_code")
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    if SpecialQualification.objects.filter(customer=customer, qualification=GCC).exists():
+        raise CustomerError(CUSTOMER_ALREADY_QUALIFIED, field="qualification")
+    code = (
+        validation_code_list(actor=actor, usable_only=False)
+        .filter(validation_id=validation_id)
+        .first()
+    )
+    if code is None:
+        raise CustomerError(CODE_UNKNOWN, field="validation_code")
+    code = validation_code_consume(actor=actor, code_id=code.pk)
+    return customer_gcc_qualification_apply(customer=customer, code=code, now=now)
+
+
+BILLING_FIELDS = (
+    "company_name",
+    "address_line",
+    "city",
+    "state",
+    "postal_code",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+@transaction.atomic
+def customer_billing_profile_update(*, actor: User, customer: Customer, data: dict) -> Customer:
+    """Change a customer's company and contact details (the billing profile); only the
+    whitelisted fields, validated before saving."""
+    permissions.require(actor, Action.EDIT_CUSTOMER)
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    unknown = set(data) - set(BILLING_FIELDS)
+    if unknown:
+        raise CustomerError(f"These details can't be changed here: {', '.join(sorted(unknown))}.")
+    changed = [name for name, value in data.items() if getattr(customer, name) != value]
+    for name in changed:
+        setattr(customer, name, data[name])
+    if changed:
+        customer.full_clean()
+        customer.save(update_fields=changed)
     return customer

@@ -40,20 +40,29 @@ INSTALLED_APPS = [
     "django_include_bootstrap",
     "django_htmx",
     "csp",
+    "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Ours
     "partners",
     "validation",
     "customers",
     "orders",
+    "gccportal.ops",
+    "gccportal.api",
 ]
 
 MIDDLEWARE = [
+    # First: every response (redirects and errors too) carries the request and correlation ids.
+    "gccportal.ops.logging.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # history rows name the user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -154,6 +163,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes speak plain HTTP inside the network
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -218,6 +228,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customers.tasks.expire_relationship_requests_task",
         "schedule": 3600.0,
     },
+    "purge-idempotent-api-responses": {
+        "task": "gccportal.api.tasks.purge_idempotent_responses_task",
+        "schedule": 3600.0,
+    },
+    "send-pending-emails": {
+        "task": "gccportal.ops.tasks.send_pending_emails_task",
+        "schedule": GCC_SWEEP_INTERVAL_SECONDS,
+    },
+    "worker-heartbeat": {
+        "task": "gccportal.ops.tasks.worker_heartbeat_task",
+        "schedule": env.float("GCC_HEARTBEAT_INTERVAL_SECONDS", default=30.0),
+    },
 }
 
 # --- The review clock ---------------------------------------------------------------------
@@ -227,13 +249,26 @@ GCC_REVIEW_BUSINESS_DAYS = 2
 GCC_SWEEP_BATCH_SIZE = env.int("GCC_SWEEP_BATCH_SIZE", default=50)
 
 # --- Logging ------------------------------------------------------------------------------
+# One line per event, key=value (LOG_FORMAT=logfmt, the default) or JSON (LOG_FORMAT=json),
+# each carrying the request id and correlation id of the HTTP request, or the Celery task id.
+# Celery workers use this configuration too (gccportal/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "gccportal.ops.logging.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "structured": {
+            "()": "gccportal.ops.logging.StructuredFormatter",
+            "style": env.str("LOG_FORMAT", default="logfmt"),
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "structured",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -241,6 +276,49 @@ LOGGING = {
 # --- Links in emails ----------------------------------------------------------------------
 GCC_SITE_URL = env.str("GCC_SITE_URL", default="http://localhost:8000").rstrip("/")
 
+# --- Audit history (django-simple-history) ------------------------------------------------
+# History is the audit trail: reverting from it would skip the services' rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Notifications, health ----------------------------------------------------------------
+GCC_EMAIL_MAX_ATTEMPTS = env.int("GCC_EMAIL_MAX_ATTEMPTS", default=8)
+GCC_HEALTH_BROKER_TIMEOUT_SECONDS = env.float("GCC_HEALTH_BROKER_TIMEOUT_SECONDS", default=3.0)
+
 # --- Customers ----------------------------------------------------------------------------
 GCC_VALIDATION_CODE_MAX_CREATES = env.int("GCC_VALIDATION_CODE_MAX_CREATES", default=5)
 GCC_RELATIONSHIP_LINK_DAYS = env.int("GCC_RELATIONSHIP_LINK_DAYS", default=14)
+
+# --- The /v1/ API -------------------------------------------------------------------------
+# Requests per token, counted in Django's cache (set REDIS_URL so processes share the count).
+GCC_API_RATE = env.str("GCC_API_RATE", default="600/min")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["gccportal.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["gccportal.api.auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["gccportal.api.renderers.JsonRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "gccportal.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GCC Partner Portal API (Partner Center-shaped sandbox)",
+    "DESCRIPTION": "Partner Center's /v1/ routes for the GCC flows, served by the portal.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gccportal.api.schema.add_error_responses",
+    ],
+}

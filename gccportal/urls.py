@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gccportal.ops.health import healthz
 from partners import views as partner_views
 
 admin.site.site_header = "GCC Partner Portal: Microsoft reviewers"
@@ -11,6 +12,7 @@ admin.site.enable_nav_sidebar = False  # the queue needs the width
 
 urlpatterns = [
     path("", partner_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -27,7 +29,9 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("customers/", include("orders.urls")),
     path("admin-center/", include("customers.admin_center_urls")),
+    path("settings/api-tokens/", include("gccportal.api.token_urls")),
     path("settings/", include("partners.urls")),
     path("validation/", include("validation.urls")),
     path("admin/", admin.site.urls),
+    path("v1/", include("gccportal.api.urls")),
 ]

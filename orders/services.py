@@ -7,18 +7,21 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from customers.models import Customer, CustomerRelationship
 from customers.services import customer_create
 from gccportal.errors import DomainError
+from gccportal.ops.notifications import notify_on_commit
 from gccportal.queue import enqueue_on_commit
 from partners import permissions
 from partners.models import Partner, User
 from partners.permissions import Action
 
 from .eligibility import PurchaseContext, offer_refusal
-from .models import Offer, Order, OrderLine, OrderStatus, Subscription
+from .models import Offer, Order, OrderLine, OrderStatus, Subscription, SubscriptionStatus
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +158,62 @@ def _create_order(actor, customer, checked, submission_key, now) -> Order:
     return order
 
 
+SUBSCRIPTION_STATUS_UNKNOWN = "Choose a subscription status: active or suspended."
+SUBSCRIPTION_SUSPENDED = (
+    "This subscription is suspended: reactivate it (status active) before changing its quantity."
+)
+FRIENDLY_NAME_REQUIRED = "Give the subscription a name (1 to 200 characters)."
+
+
+def quantity_out_of_bounds(offer: Offer) -> str:
+    return f"{offer.name}: choose a quantity from {offer.min_quantity} to {offer.max_quantity}."
+
+
+@transaction.atomic
+def subscription_update(
+    *,
+    actor: User,
+    subscription: Subscription,
+    quantity: int | None = None,
+    status: str | None = None,
+    friendly_name: str | None = None,
+) -> Subscription:
+    """Change a subscription's seats, status (active/suspended) or name, within the offer's
+    bounds. Only the given fields change; the same change twice changes nothing more."""
+    permissions.require(actor, Action.PLACE_ORDERS)
+    subscription = (
+        Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
+    )
+    if not CustomerRelationship.objects.filter(
+        partner_id=actor.partner_id, customer_id=subscription.customer_id
+    ).exists():
+        raise OrderError(NOT_YOUR_CUSTOMER)
+    changes: dict = {}
+    if status is not None:
+        if status not in SubscriptionStatus.values:
+            raise OrderError(SUBSCRIPTION_STATUS_UNKNOWN, field="status")
+        changes["status"] = status
+    if friendly_name is not None:
+        friendly_name = friendly_name.strip()
+        if not friendly_name or len(friendly_name) > 200:
+            raise OrderError(FRIENDLY_NAME_REQUIRED, field="friendly_name")
+        changes["friendly_name"] = friendly_name
+    if quantity is not None and quantity != subscription.quantity:
+        offer = subscription.offer
+        if not offer.min_quantity <= quantity <= offer.max_quantity:
+            raise OrderError(quantity_out_of_bounds(offer), field="quantity")
+        if changes.get("status", subscription.status) != SubscriptionStatus.ACTIVE:
+            raise OrderError(SUBSCRIPTION_SUSPENDED, field="quantity")
+        changes["quantity"] = quantity
+    changed = [name for name, value in changes.items() if getattr(subscription, name) != value]
+    for name in changed:
+        setattr(subscription, name, changes[name])
+    if changed:
+        subscription.save(update_fields=changed)
+        logger.info("subscription %s changed: %s", subscription.pk, ", ".join(changed))
+    return subscription
+
+
 @transaction.atomic
 def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
     """Create one subscription per line and complete the order. Safe to run again: an order
@@ -164,7 +223,8 @@ def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
         return False
     now = now or timezone.now()
     start = timezone.localdate(now)
-    for line in order.lines.select_related("offer"):
+    lines = list(order.lines.select_related("offer"))
+    for line in lines:
         Subscription.objects.create(
             customer_id=order.customer_id,
             order_line=line,
@@ -178,8 +238,29 @@ def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
     order.status = OrderStatus.COMPLETED
     order.completed_at = now
     order.save(update_fields=["status", "completed_at"])
+    _notify_order_completed(order, lines)
     logger.info("order %s provisioned", order.pk)
     return True
+
+
+def _notify_order_completed(order: Order, lines: list[OrderLine]) -> None:
+    """Tell the agent who placed the order that its subscriptions exist."""
+    customer = order.customer
+    notify_on_commit(
+        key=f"order:{order.pk}:completed",
+        template="order_completed",
+        to=[order.created_by.email],
+        context={
+            "agent_name": order.created_by.get_full_name() or order.created_by.username,
+            "customer_name": customer.company_name,
+            "completed_at": date_format(timezone.localtime(order.completed_at), "N j, Y g:i A T"),
+            "lines": [
+                {"offer": line.offer.name, "quantity": line.quantity, "name": line.friendly_name}
+                for line in lines
+            ],
+            "order_path": reverse("orders:detail", args=[customer.uuid, order.uuid]),
+        },
+    )
 
 
 def orders_sweep_pending(

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from gccportal.ops.audit import AuditedAdmin
+
 from .models import Partner, ResellerQualification, User
 
 
@@ -31,3 +33,23 @@ class PortalUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         ("Partner organization", {"fields": ["partner", "role"]}),
     ]
+
+
+@admin.register(ResellerQualification)
+class ResellerQualificationAdmin(AuditedAdmin):
+    """Qualifications are granted by an approved validation (partners.services); the admin shows
+    them and their history (who, when, what changed), and changes nothing."""
+
+    list_display = ["partner", "qualification", "granted_at", "granted_by_request"]
+    list_filter = ["qualification"]
+    search_fields = ["partner__name", "=partner__tenant_id"]
+    list_select_related = ["partner", "granted_by_request"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -3,6 +3,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class PartnerType(models.TextChoices):
@@ -84,6 +85,8 @@ class ResellerQualification(models.Model):
     granted_by_request = models.ForeignKey(
         "validation.ValidationRequest", null=True, blank=True, on_delete=models.SET_NULL
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["qualification"]

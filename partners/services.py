@@ -1,5 +1,7 @@
 """Every change to partners, their users and their reseller qualifications."""
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,6 +42,41 @@ def agent_create(
     )
     user.set_password(password)
     user.full_clean()
+    user.save()
+    return user
+
+
+USER_EXISTS = "A user with this sign-in name already exists."
+
+
+@transaction.atomic
+def agent_provision(
+    *,
+    partner: Partner,
+    email: str,
+    role: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """A partner user created by ops (``manage.py create_agent``), e.g. a new partner's first
+    global admin: no acting partner user, so no role check; the sign-in name is the email."""
+    if User.objects.filter(username__iexact=email).exists():
+        raise PartnerError(USER_EXISTS, field="email")
+    user = User(
+        username=email,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        partner=partner,
+        role=role,
+    )
+    try:
+        validate_password(password, user=user)
+        user.set_password(password)
+        user.full_clean()
+    except ValidationError as exc:
+        raise PartnerError(" ".join(exc.messages)) from exc
     user.save()
     return user
 

@@ -67,6 +67,7 @@ def start_worker(*, db_settings: dict, workdir: Path, extra_env: dict | None = N
         "EMAIL_FILE_PATH": str(mail_dir),
         "GCC_REVIEW_BUSINESS_DAY_SECONDS": "1",
         "GCC_SWEEP_INTERVAL_SECONDS": "1",
+        "GCC_HEARTBEAT_INTERVAL_SECONDS": "1",
         **(extra_env or {}),
     }
     command = [

@@ -1,16 +1,28 @@
-"""The reviewers' queue. Every decision goes through validation.services, like the worker's."""
+"""The reviewers' workbench: the queue, a request's page, the dashboard.
+
+Every action (approve, reject, request information, assign, and the bulk ones) goes through
+validation.services, like the simulated reviewer's; the admin only parses and reports.
+"""
+
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
 
 from gccportal.errors import DomainError
+from gccportal.ops.audit import AuditedAdmin
 
-from . import services
+from . import selectors, services
+from .charts import Series, bar_chart
 from .models import (
     OPEN_STATES,
     GovernmentBasis,
@@ -21,8 +33,7 @@ from .models import (
     ValidationEvent,
     ValidationRequest,
 )
-
-DECIDE_PERMISSION = "validation.decide_validationrequest"
+from .reviewers import DECIDE_PERMISSION
 
 
 class ValidationEventInline(admin.TabularInline):
@@ -32,6 +43,9 @@ class ValidationEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = "Timeline"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -44,19 +58,77 @@ class ValidationEventInline(admin.TabularInline):
         return event.actor_name
 
 
+class DueFilter(admin.SimpleListFilter):
+    title = "due"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("24h", "Due within 24 hours"),
+            ("paused", "Paused (waiting for information)"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        match self.value():
+            case "overdue":
+                return queryset.filter(selectors.overdue_q(now=now))
+            case "24h":
+                return queryset.filter(
+                    status__in=selectors.WAITING_FOR_REVIEW,
+                    due_at__gt=now,
+                    due_at__lte=now + timedelta(hours=24),
+                )
+            case "paused":
+                return queryset.filter(status=RequestState.INFO_REQUESTED)
+        return queryset
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = "assigned reviewer"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Assigned to me"), ("nobody", "Open and unassigned")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "me":
+                return queryset.filter(assigned_to=request.user)
+            case "nobody":
+                return queryset.filter(status__in=OPEN_STATES, assigned_to__isnull=True)
+        return queryset
+
+
+def _due_text(vr: ValidationRequest, now) -> str:
+    if not vr.is_open:
+        return "—"
+    if vr.status == RequestState.INFO_REQUESTED:
+        return "paused"
+    if vr.due_at <= now:
+        return format_html(
+            '<strong class="overdue">overdue {}</strong>', timesince(vr.due_at, now, depth=1)
+        )
+    text = f"due in {timeuntil(vr.due_at, now, depth=1)}"
+    if vr.due_at <= now + timedelta(hours=24):
+        return format_html('<span class="due-soon">{}</span>', text)
+    return text
+
+
 @admin.register(ValidationRequest)
-class ValidationRequestAdmin(admin.ModelAdmin):
+class ValidationRequestAdmin(AuditedAdmin):
     list_display = [
         "reference",
         "kind_short",
-        "organization_name",
-        "partner",
-        "status",
-        "submitted_at",
+        "organization",
+        "transacting_partner",
+        "review_state",
+        "submitted",
         "due",
-        "decided_by",
+        "assigned_to",
     ]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", "kind", DueFilter, AssignedFilter]
     search_fields = [
         "organization_name",
         "partner__name",
@@ -65,11 +137,14 @@ class ValidationRequestAdmin(admin.ModelAdmin):
         "=tenant_id",
         "=validation_code__validation_id",
     ]
-    list_select_related = ["partner", "decided_by"]
+    list_select_related = ["partner", "partner__indirect_provider", "assigned_to"]
+    list_per_page = 50
+    empty_value_display = "—"
     date_hierarchy = "submitted_at"
     inlines = [ValidationEventInline]
-    actions = ["approve_selected"]
+    actions = ["approve_selected", "reject_selected", "assign_selected_to_me"]
     change_form_template = "admin/validation/validationrequest/change_form.html"
+    change_list_template = "admin/validation/validationrequest/change_list.html"
     COMMON_FIELDS = [
         "kind",
         "partner",
@@ -94,11 +169,30 @@ class ValidationRequestAdmin(admin.ModelAdmin):
     REVIEW_FIELDS = [
         "status",
         ("submitted_at", "due_at", "screened_at"),
+        ("assigned_to", "assigned_at"),
         "info_request_message",
         "info_response",
         ("decided_at", "decided_by"),
         "decision_reason",
     ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("partner", "partner__indirect_provider", "assigned_to")
+        )
+
+    def get_ordering(self, request):
+        """The queue's default order: open requests first, the soonest due on top; then the
+        decided ones, the latest decision first. A column header orders by that column."""
+        open_ = Q(status__in=OPEN_STATES)
+        return [
+            Case(When(open_, then=Value(0)), default=Value(1)).asc(),
+            Case(When(open_, then=F("due_at")), default=None).asc(nulls_last=True),
+            F("decided_at").desc(nulls_last=True),
+            "-submitted_at",
+        ]
 
     def get_fieldsets(self, request, obj=None):
         entered = self.COMMON_FIELDS + self.KIND_FIELDS.get(obj.kind if obj else "", [])
@@ -137,44 +231,97 @@ class ValidationRequestAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # read-only record; decisions use the buttons below the form
 
+    def has_decide_permission(self, request):
+        return request.user.has_perm(DECIDE_PERMISSION)
+
+    # --- Columns ------------------------------------------------------------------------------
+
     @admin.display(description="kind", ordering="kind")
     def kind_short(self, vr):
-        return vr.get_kind_display().split()[0]  # "Partner", later "Customer"
+        return vr.get_kind_display().split()[0]  # "Partner" or "Customer"
+
+    @admin.display(description="organization", ordering="organization_name")
+    def organization(self, vr):
+        return vr.organization_name
+
+    @admin.display(description="transacting partner", ordering="partner__name")
+    def transacting_partner(self, vr):
+        transacting = vr.partner.transacting_partner
+        if transacting.pk == vr.partner_id:
+            return transacting.name
+        return format_html(
+            '{} <span class="quiet">(for {})</span>', transacting.name, vr.partner.name
+        )
+
+    @admin.display(description="state", ordering="status")
+    def review_state(self, vr):
+        label = "Info requested" if vr.status == RequestState.INFO_REQUESTED else None
+        return format_html(
+            '<span class="state state-{}">{}</span>', vr.status, label or vr.get_status_display()
+        )
+
+    @admin.display(description="submitted", ordering="submitted_at")
+    def submitted(self, vr):
+        local = timezone.localtime(vr.submitted_at)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            local.isoformat(),
+            date_format(local, "M j, Y g:i A T"),
+            date_format(local, "M j, Y"),
+        )
 
     @admin.display(description="due", ordering="due_at")
     def due(self, vr):
-        if not vr.is_open:
-            return "—"
-        if vr.status == RequestState.INFO_REQUESTED:
-            return "paused"
-        now = timezone.now()
-        if vr.due_at <= now:
-            return format_html(
-                '<strong class="overdue">overdue {}</strong>', timesince(vr.due_at, now)
-            )
-        return f"due in {timeuntil(vr.due_at, now)}"
+        return _due_text(vr, timezone.now())
+
+    # --- Pages --------------------------------------------------------------------------------
 
     def get_urls(self):
-        decide = self.admin_site.admin_view(self.decide_view)
+        view = self.admin_site.admin_view
         return [
-            path("<int:pk>/decide/", decide, name="validation_validationrequest_decide"),
+            path(
+                "<int:pk>/decide/",
+                view(self.decide_view),
+                name="validation_validationrequest_decide",
+            ),
+            path(
+                "<int:pk>/assign/",
+                view(self.assign_view),
+                name="validation_validationrequest_assign",
+            ),
+            path("dashboard/", view(self.dashboard_view), name="validation_dashboard"),
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        vr = get_object_or_404(ValidationRequest, pk=object_id)
-        extra_context.update(
-            vr=vr,
-            can_decide=request.user.has_perm(DECIDE_PERMISSION) and vr.is_open,
-            decide_url=reverse("admin:validation_validationrequest_decide", args=[vr.pk]),
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"dashboard_url": reverse("admin:validation_dashboard")} | (
+            extra_context or {}
         )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        vr = get_object_or_404(
+            ValidationRequest.objects.select_related("assigned_to"), pk=object_id
+        )
+        earlier, earlier_count = selectors.validation_requests_same_tenant(request=vr)
+        may_decide = self.has_decide_permission(request) and vr.is_open
+        extra_context = (extra_context or {}) | {
+            "vr": vr,
+            "can_decide": may_decide,
+            "can_assign": may_decide and vr.assigned_to_id != request.user.pk,
+            "decide_url": reverse("admin:validation_validationrequest_decide", args=[vr.pk]),
+            "assign_url": reverse("admin:validation_validationrequest_assign", args=[vr.pk]),
+            "earlier_requests": earlier,
+            "earlier_count": earlier_count,
+            "tenant_queue_url": reverse("admin:validation_validationrequest_changelist")
+            + f"?q={vr.tenant_id}",
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def decide_view(self, request, pk):
         if request.method != "POST":
             return redirect("admin:validation_validationrequest_change", pk)
-        if not request.user.has_perm(DECIDE_PERMISSION):
+        if not self.has_decide_permission(request):
             raise PermissionDenied
         decision = request.POST.get("decision", "")
         expected = request.POST.get("expected_state", "")
@@ -195,25 +342,131 @@ class ValidationRequestAdmin(admin.ModelAdmin):
             self.message_user(request, f"Request marked {label}.", messages.SUCCESS)
         return redirect("admin:validation_validationrequest_change", pk)
 
-    @admin.action(description="Approve selected requests", permissions=["decide"])
-    def approve_selected(self, request, queryset):
-        approved, skipped = 0, 0
-        for pk in queryset.filter(status__in=OPEN_STATES).values_list("pk", flat=True):
-            try:
-                services.validation_request_decide(
-                    request_id=pk, decision=RequestState.APPROVED, actor=request.user
-                )
-                approved += 1
-            except DomainError:
-                skipped += 1
-        self.message_user(request, f"{approved} approved, {skipped} already decided.")
+    def assign_view(self, request, pk):
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""
+        back = back or reverse("admin:validation_validationrequest_change", args=[pk])
+        if request.method != "POST":
+            return redirect(back)
+        if not self.has_decide_permission(request):
+            raise PermissionDenied
+        try:
+            services.validation_request_assign(request_id=pk, actor=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, "The request is assigned to you.", messages.SUCCESS)
+        return redirect(back)
 
-    def has_decide_permission(self, request):
-        return request.user.has_perm(DECIDE_PERMISSION)
+    def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        figures = selectors.review_dashboard()
+        days = figures.days
+        day_labels = [f"{d.day:%b} {d.day.day}" for d in days]
+        context = self.admin_site.each_context(request) | {
+            "title": "Reviewers' dashboard",
+            "opts": self.model._meta,
+            "figures": figures,
+            "queue_url": reverse("admin:validation_validationrequest_changelist"),
+            "queue_chart": bar_chart(
+                chart_id="chart-queue",
+                title="Requests by state",
+                description="How many requests are in each state now.",
+                labels=[label for _, label, _ in figures.by_state],
+                series=[Series("requests", "bar-queue", [n for _, _, n in figures.by_state])],
+                height=220,
+            ),
+            "decisions_chart": bar_chart(
+                chart_id="chart-decisions",
+                title="Decisions per day, last 30 days",
+                description="Approved and rejected requests per day (US Eastern), stacked.",
+                labels=day_labels,
+                series=[
+                    Series("approved", "bar-approved", [d.approved for d in days]),
+                    Series("rejected", "bar-rejected", [d.rejected for d in days]),
+                ],
+                label_every=5,
+            ),
+            "median_chart": bar_chart(
+                chart_id="chart-median",
+                title="Median time to decision per day (hours), last 30 days",
+                description="For the requests decided each day: the median hours from "
+                "submission to decision.",
+                labels=day_labels,
+                series=[Series("median hours", "bar-median", [d.median_hours or 0 for d in days])],
+                unit="h",
+                label_every=5,
+            ),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/validation/dashboard.html", context)
+
+    # --- Bulk actions -------------------------------------------------------------------------
+
+    def _report(self, request, outcome, verb: str) -> None:
+        level = messages.SUCCESS if outcome.done else messages.WARNING
+        self.message_user(request, f"{len(outcome.done)} {verb}.", level)
+        if outcome.skipped:
+            details = "; ".join(
+                f"{ValidationRequest(pk=pk).reference}: {why}"
+                for pk, why in sorted(outcome.skipped.items())
+            )
+            self.message_user(
+                request, f"{len(outcome.skipped)} skipped. {details}", messages.WARNING
+            )
+
+    @admin.action(
+        description="Approve selected requests (only those whose every check holds)",
+        permissions=["decide"],
+    )
+    def approve_selected(self, request, queryset):
+        outcome = services.validation_requests_bulk_approve(
+            request_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self._report(request, outcome, "approved")
+
+    @admin.action(
+        description="Reject selected requests (one reason for all)…", permissions=["decide"]
+    )
+    def reject_selected(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        error = ""
+        if request.POST.get("confirm") == "yes":
+            try:
+                outcome = services.validation_requests_bulk_reject(
+                    request_ids=ids, actor=request.user, reason=request.POST.get("reason", "")
+                )
+            except DomainError as exc:
+                error = exc.message
+            else:
+                self._report(request, outcome, "rejected")
+                return None
+        context = self.admin_site.each_context(request) | {
+            "title": "Reject the selected requests",
+            "opts": self.model._meta,
+            "requests": queryset.select_related("partner").order_by("pk"),
+            "open_states": OPEN_STATES,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "reason": request.POST.get("reason", ""),
+            "error": error,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/validation/validationrequest/reject_selected.html", context
+        )
+
+    @admin.action(description="Assign selected requests to me", permissions=["decide"])
+    def assign_selected_to_me(self, request, queryset):
+        outcome = services.validation_requests_bulk_assign(
+            request_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self._report(request, outcome, "assigned to you")
 
 
 @admin.register(ValidationCode)
-class ValidationCodeAdmin(admin.ModelAdmin):
+class ValidationCodeAdmin(AuditedAdmin):
     list_display = [
         "validation_id",
         "organization_name",
@@ -234,3 +487,6 @@ class ValidationCodeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # codes change only through validation.codes

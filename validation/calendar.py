@@ -49,3 +49,16 @@ def review_due_at(submitted_at: datetime) -> datetime:
     if seconds_per_day:
         return submitted_at + timedelta(seconds=days * seconds_per_day)
     return add_business_days(submitted_at, days)
+
+
+def business_days_between(start: datetime, end: datetime) -> int:
+    """Whole US business days from ``start`` to ``end``: the business dates after start's date,
+    up to and including end's (0 when decided the same day, 2 when decided on the due date)."""
+    first = start.astimezone(BUSINESS_TZ).date()
+    last = end.astimezone(BUSINESS_TZ).date()
+    days, day = 0, first
+    while day < last:
+        day += timedelta(days=1)
+        if is_business_day(day):
+            days += 1
+    return days

@@ -64,4 +64,9 @@ def validation_code_consume(*, actor: User, code_id: int) -> ValidationCode:
     )
     if taken != 1:
         raise DomainError(CODE_USED_UP, field="validation_code")
-    return ValidationCode.objects.get(pk=code_id)
+    code = ValidationCode.objects.get(pk=code_id)
+    # The conditional UPDATE bypasses save(): record the change in the code's history here.
+    ValidationCode.history.bulk_history_create(
+        [code], update=True, default_user=actor, default_change_reason="One customer create used"
+    )
+    return code

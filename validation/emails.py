@@ -1,40 +1,76 @@
-"""The emails a person waits for about a validation request: subject, text and HTML templates."""
+"""The emails a person waits for about a validation request, one per transition.
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+Each is recorded with the transition (``gccportal.ops.notifications.notify_on_commit``), keyed
+by its timeline event, so it is sent once, after commit. The templates (subject, text and HTML
+under templates/emails/) see the plain values below, taken when the event happened.
+"""
+
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from .models import ValidationRequest
-from .services import answer_link_token
+from gccportal.ops.notifications import notify_on_commit
+
+from .models import RequestKind, ValidationEvent, ValidationRequest
 
 TEMPLATES = {
-    "submitted": "emails/validation_submitted",
-    "approved": "emails/validation_approved",
-    "rejected": "emails/validation_rejected",
-    "info_requested": "emails/validation_info_requested",
+    "submitted": "validation_submitted",
+    "approved": "validation_approved",
+    "rejected": "validation_rejected",
+    "info_requested": "validation_info_requested",
+    "answered": "validation_answered",
 }
 
 
-def _recipients(request: ValidationRequest) -> list[str]:
-    emails = [request.contact_email, request.submitted_by.email]
-    return sorted({e for e in emails if e})
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
-def send_request_email(*, request_id: int, event: str) -> int:
-    request = ValidationRequest.objects.select_related("partner", "submitted_by").get(pk=request_id)
-    base = TEMPLATES[event]
-    context = {"request": request, "site_url": settings.GCC_SITE_URL}
-    if event == "info_requested":
-        token = answer_link_token(request)
-        context["answer_url"] = settings.GCC_SITE_URL + reverse(
-            "validation:contact_answer", args=[token]
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "l, F j, Y g:i A T") if moment else ""
+
+
+def _context(request: ValidationRequest, name: str) -> dict:
+    context = {
+        "reference": request.reference,
+        "organization_name": request.organization_name,
+        "kind_label": _lower_first(request.get_kind_display()),  # "customer GCC validation"
+        "is_customer_request": request.kind == RequestKind.CUSTOMER,
+        "for_existing_customer": bool(request.customer_id),
+        "contact_name": request.contact_name,
+        "request_path": reverse("validation:detail", args=[request.uuid]),
+        "profile_path": reverse("partners:profile"),
+        "due_at": _when(request.due_at),
+    }
+    if name == "approved" and request.kind == RequestKind.CUSTOMER:
+        code = request.validation_code
+        context |= {"validation_id": code.validation_id, "max_creates": code.max_creates}
+    elif name == "rejected":
+        context["decision_reason"] = request.decision_reason
+    elif name == "info_requested":
+        from .services import answer_link_token
+
+        context["info_request_message"] = request.info_request_message
+        context["answer_path"] = reverse(
+            "validation:contact_answer", args=[answer_link_token(request)]
         )
-    subject = render_to_string(f"{base}_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{base}.txt", context),
-        to=_recipients(request),
+    elif name == "answered":
+        context["info_response"] = request.info_response
+        context["submitter_name"] = request.submitted_by.get_full_name()
+    return context
+
+
+def _recipients(request: ValidationRequest, name: str) -> list[str]:
+    if name == "answered":  # the contact wrote it: tell the partner user waiting on it
+        return [request.submitted_by.email]
+    return [request.contact_email, request.submitted_by.email]
+
+
+def request_notify(*, request: ValidationRequest, name: str, event: ValidationEvent) -> None:
+    """Record the email for transition ``name`` of ``request`` (``event`` is its timeline row)."""
+    notify_on_commit(
+        key=f"validation-event:{event.pk}",
+        template=TEMPLATES[name],
+        to=_recipients(request, name),
+        context=_context(request, name),
     )
-    message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
-    return message.send()

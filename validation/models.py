@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class RequestKind(models.TextChoices):
@@ -136,11 +137,27 @@ class ValidationRequest(models.Model):
         related_name="+",
     )
     decision_reason = models.TextField(blank=True)
+    # The reviewer working on it (not a transition: recorded in the history, not the timeline).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="assigned reviewer",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-submitted_at"]
         permissions = [("decide_validationrequest", "Can decide validation requests")]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["decided_at"]),
+            models.Index(fields=["tenant_id", "submitted_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["partner"],
@@ -192,6 +209,8 @@ class ValidationCode(models.Model):
     max_creates = models.PositiveIntegerField()
     remaining_creates = models.PositiveIntegerField()
     created_at = models.DateTimeField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,11 +1,21 @@
-"""The "Microsoft reviewers" group: just the permissions that working the queue needs."""
+"""The "Microsoft reviewers" group: just the permissions that working the queue needs.
+
+Reviewers see requests, their timelines and history, validation codes, and partners (read
+only); they decide and take requests. They cannot change partners' data, users, customers or
+orders: the group holds no add, change or delete permission at all.
+"""
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
+from gccportal.errors import DomainError
 from partners.models import User
 
 REVIEWERS_GROUP = "Microsoft reviewers"
+DECIDE_PERMISSION = "validation.decide_validationrequest"
 REVIEWER_PERMISSIONS = [
     ("validation", "view_validationrequest"),
     ("validation", "decide_validationrequest"),
@@ -14,6 +24,7 @@ REVIEWER_PERMISSIONS = [
     ("partners", "view_partner"),
     ("partners", "view_resellerqualification"),
 ]
+USER_EXISTS = "A user with this sign-in name already exists."
 
 
 @transaction.atomic
@@ -29,7 +40,10 @@ def reviewer_group_ensure() -> Group:
 
 @transaction.atomic
 def reviewer_create(*, username: str, email: str, password: str, **names) -> User:
-    """A reviewer: staff (reaches /admin/), no partner, only the reviewers group's rights."""
+    """A reviewer: staff (reaches /admin/), no partner, only the reviewers group's rights.
+
+    An existing user of that name is made a reviewer and keeps its password (demo seeding).
+    """
     user, created = User.objects.get_or_create(
         username=username, defaults={"email": email, "is_staff": True, **names}
     )
@@ -38,3 +52,26 @@ def reviewer_create(*, username: str, email: str, password: str, **names) -> Use
         user.save(update_fields=["password"])
     user.groups.add(reviewer_group_ensure())
     return user
+
+
+@transaction.atomic
+def reviewer_add(*, email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    """A new reviewer account for ops (``create_reviewer``): refused if the name is taken."""
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise DomainError("Enter a valid email address.", field="email") from exc
+    if User.objects.filter(username__iexact=email).exists():
+        raise DomainError(USER_EXISTS, field="email")
+    candidate = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from exc
+    return reviewer_create(
+        username=email,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+    )

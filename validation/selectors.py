@@ -1,12 +1,24 @@
-"""Reads of validation requests, always scoped to the acting user's partner."""
+"""Reads of validation requests: the partner side always scoped to the acting user's partner;
+the reviewers' side (queue, dashboard, report) sees every request."""
 
+import re
+import statistics
 import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from partners.models import User
 
-from .models import ValidationEvent, ValidationRequest
+from .models import (
+    DECIDED_STATES,
+    OPEN_STATES,
+    RequestState,
+    ValidationEvent,
+    ValidationRequest,
+)
 
 
 def validation_request_list(*, actor: User) -> QuerySet[ValidationRequest]:
@@ -33,3 +45,151 @@ def validation_request_for_submission(*, actor: User, submission_key) -> Validat
     except ValueError:
         return None
     return validation_request_list(actor=actor).filter(submission_key=key).first()
+
+
+# --- The reviewers' side (Microsoft sees every partner's requests) ----------------------------
+
+WAITING_FOR_REVIEW = (RequestState.SUBMITTED, RequestState.IN_REVIEW)
+
+
+def overdue_q(*, now: datetime) -> Q:
+    """Requests past their two business days and not paused for information."""
+    return Q(status__in=WAITING_FOR_REVIEW, due_at__lte=now)
+
+
+def validation_request_queue() -> QuerySet[ValidationRequest]:
+    """Every request, with what the queue's columns show."""
+    return ValidationRequest.objects.select_related(
+        "partner", "partner__indirect_provider", "assigned_to"
+    )
+
+
+def validation_requests_same_tenant(
+    *, request: ValidationRequest, limit: int = 10
+) -> tuple[list[ValidationRequest], int]:
+    """Earlier requests naming the same tenant ID (newest first, at most ``limit``) and how
+    many there are in all."""
+    earlier = (
+        ValidationRequest.objects.filter(
+            tenant_id=request.tenant_id, submitted_at__lt=request.submitted_at
+        )
+        .exclude(pk=request.pk)
+        .select_related("partner", "decided_by")
+        .order_by("-submitted_at")
+    )
+    return list(earlier[:limit]), earlier.count()
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    day: date
+    approved: int
+    rejected: int
+    median_hours: float | None
+
+    @property
+    def decisions(self) -> int:
+        return self.approved + self.rejected
+
+
+@dataclass(frozen=True)
+class ReviewDashboard:
+    since: date
+    until: date
+    by_state: list[tuple[str, str, int]]  # (state, label, how many), every state
+    open_total: int
+    overdue: int
+    unassigned: int
+    days: list[DayFigures]  # one per calendar day (US Eastern), oldest first
+    decisions: int
+    median_hours: float | None
+
+    @property
+    def approved_total(self) -> int:
+        return sum(day.approved for day in self.days)
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(day.rejected for day in self.days)
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def review_dashboard(*, now: datetime | None = None, days: int = 30) -> ReviewDashboard:
+    """The reviewers' figures, in three queries whatever the data size: the queue by state,
+    overdue and unassigned counts, and each decision of the last ``days`` days."""
+    now = now or timezone.now()
+    until = timezone.localdate(now)
+    since = until - timedelta(days=days - 1)
+    counts = dict(
+        ValidationRequest.objects.order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    totals = ValidationRequest.objects.aggregate(
+        overdue=Count("pk", filter=overdue_q(now=now)),
+        unassigned=Count("pk", filter=Q(status__in=OPEN_STATES, assigned_to__isnull=True)),
+    )
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    decided = ValidationRequest.objects.filter(
+        status__in=DECIDED_STATES, decided_at__gte=start, decided_at__lte=now
+    ).values_list("decided_at", "submitted_at", "status")
+
+    per_day: dict[date, dict] = {
+        since + timedelta(days=i): {"approved": 0, "rejected": 0, "hours": []} for i in range(days)
+    }
+    all_hours = []
+    for decided_at, submitted_at, status in decided:
+        bucket = per_day.get(timezone.localdate(decided_at))
+        if bucket is None:
+            continue
+        hours = (decided_at - submitted_at).total_seconds() / 3600
+        bucket[status] += 1
+        bucket["hours"].append(hours)
+        all_hours.append(hours)
+    return ReviewDashboard(
+        since=since,
+        until=until,
+        by_state=[(state.value, state.label, counts.get(state.value, 0)) for state in RequestState],
+        open_total=sum(counts.get(state, 0) for state in OPEN_STATES),
+        overdue=totals["overdue"],
+        unassigned=totals["unassigned"],
+        days=[
+            DayFigures(day, b["approved"], b["rejected"], _median(b["hours"]))
+            for day, b in per_day.items()
+        ],
+        decisions=len(all_hours),
+        median_hours=_median(all_hours),
+    )
+
+
+def validation_report_rows(*, since: date, until: date) -> QuerySet[ValidationRequest]:
+    """Requests submitted from ``since`` to ``until`` (US Eastern dates, both included)."""
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    end = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
+    return (
+        ValidationRequest.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .select_related("partner", "partner__indirect_provider")
+        .order_by("submitted_at", "pk")
+    )
+
+
+REFERENCE_PATTERN = re.compile(r"^(?:GCC-)?0*(\d+)$", re.IGNORECASE)
+
+
+def validation_request_find(reference: str) -> ValidationRequest:
+    """A request by its reference (``GCC-000012``), its number (``12``) or its UUID.
+
+    DoesNotExist when there is none.
+    """
+    reference = reference.strip()
+    match = REFERENCE_PATTERN.match(reference)
+    if match:
+        return ValidationRequest.objects.get(pk=int(match.group(1)))
+    try:
+        return ValidationRequest.objects.get(uuid=uuid.UUID(reference))
+    except ValueError as exc:
+        raise ValidationRequest.DoesNotExist(reference) from exc

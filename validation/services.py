@@ -40,6 +40,7 @@ from .models import (
     ValidationEvent,
     ValidationRequest,
 )
+from .reviewers import DECIDE_PERMISSION
 from .selectors import validation_request_for_submission
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,11 @@ ALREADY_OPEN = (
 ALREADY_QUALIFIED = "Your organization already holds the Government_community_cloud qualification."
 REASON_REQUIRED = "A rejection needs a reason: the partner sees it."
 MESSAGE_REQUIRED = "Say what information is needed: the contact receives this message."
+NOT_A_REVIEWER = "Only a Microsoft reviewer can decide or take validation requests."
+NOTHING_TO_ASSIGN = "This request is already {state}; there is nothing left to assign."
+NOT_SAFE_TO_BULK_APPROVE = (
+    "Not every eligibility check holds: open the request and decide it on its own."
+)
 
 
 class ReviewError(DomainError):
@@ -130,15 +136,17 @@ def _submit(
         **data,
     )
     request.full_clean(exclude=["partner", "submitted_by", "customer"])
+    request._history_user = actor
+    request._change_reason = "Request submitted."
     try:
         with transaction.atomic():
             request.save()
     except IntegrityError as exc:  # lost a race with a concurrent submit
         raise conflict from exc
-    _event(
+    event = _event(
         request, to_state=RequestState.SUBMITTED, actor=actor, note="Request submitted.", now=now
     )
-    _notify(request, "submitted")
+    _notify(request, "submitted", event)
     from .tasks import screen_request_task
 
     enqueue_on_commit(screen_request_task, request.pk)
@@ -215,19 +223,38 @@ def customer_validation_submit(
 # --- The review ------------------------------------------------------------------------------
 
 
-def _claim(request_id: int, *, from_states, **changes) -> tuple[ValidationRequest, str]:
-    """Lock a request and move it out of one of ``from_states``; return it and its old state.
+def _lock(request_id: int, *, from_states) -> ValidationRequest:
+    """The request, locked, if it is in one of ``from_states``; else AlreadyDecided.
 
-    Raises AlreadyDecided when it had already left them. Call inside a transaction.
+    Call inside a transaction.
     """
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.status not in from_states:
         label = RequestState(request.status).label.lower()
         raise AlreadyDecided(f"This request is already {label}; nothing was changed.")
+    return request
+
+
+def _save(request: ValidationRequest, fields, *, actor: User | None, reason: str) -> None:
+    """Save ``fields``; the history row names ``actor`` (else the signed-in user) and why."""
+    if actor is not None:
+        request._history_user = actor
+    request._change_reason = reason[:100]
+    request.save(update_fields=list(fields))
+
+
+def _claim(
+    request_id: int, *, from_states, actor: User | None = None, reason: str = "", **changes
+) -> tuple[ValidationRequest, str]:
+    """Lock a request and move it out of one of ``from_states``; return it and its old state.
+
+    Raises AlreadyDecided when it had already left them. Call inside a transaction.
+    """
+    request = _lock(request_id, from_states=from_states)
     before = request.status
     for name, value in changes.items():
         setattr(request, name, value)
-    request.save(update_fields=list(changes))
+    _save(request, changes, actor=actor, reason=reason)
     return request, before
 
 
@@ -236,16 +263,18 @@ def validation_request_screen(*, request_id: int, now: datetime | None = None) -
     """Start the review: record the simulated reviewer's checklist. False if already started."""
     now = now or timezone.now()
     try:
-        request, _ = _claim(
-            request_id,
-            from_states=[RequestState.SUBMITTED],
-            status=RequestState.IN_REVIEW,
-            screened_at=now,
-        )
+        request = _lock(request_id, from_states=[RequestState.SUBMITTED])
     except AlreadyDecided:
         return False
+    request.status = RequestState.IN_REVIEW
+    request.screened_at = now
     request.checklist = [f.as_dict() for f in request_findings(request)]
-    request.save(update_fields=["checklist"])
+    _save(
+        request,
+        ["status", "screened_at", "checklist"],
+        actor=None,
+        reason="Review started; eligibility checklist recorded.",
+    )
     _event(
         request,
         from_state=RequestState.SUBMITTED,
@@ -263,17 +292,23 @@ def validation_request_decide(
     request_id: int,
     decision: str,
     actor: User | None = None,
+    actor_label: str = SIMULATED_REVIEWER,
     note: str = "",
     expected_states=None,
     now: datetime | None = None,
 ) -> ValidationRequest:
     """Approve, reject (``note`` = reason) or request information (``note`` = the question).
 
-    ``actor`` None means the simulated reviewer. ``expected_states`` lets a reviewer's page say
+    ``actor`` is the reviewer deciding; None means no person (the simulated reviewer, or ops,
+    named by ``actor_label`` on the timeline). ``expected_states`` lets a reviewer's page say
     which state it showed, so a stale page cannot decide twice.
     """
+    if actor is not None and not actor.has_perm(DECIDE_PERMISSION):
+        raise ReviewError(NOT_A_REVIEWER)
     now = now or timezone.now()
     note = note.strip()
+    label = RequestState(decision).label if decision in RequestState else decision
+    reason = f"{label}: {note}" if note else label
     allowed = list(expected_states or OPEN_STATES)
     if decision == RequestState.INFO_REQUESTED:
         if not note:
@@ -282,6 +317,8 @@ def validation_request_decide(
         request, before = _claim(
             request_id,
             from_states=allowed,
+            actor=actor,
+            reason=reason,
             status=decision,
             info_request_message=note,
             info_response="",
@@ -293,6 +330,8 @@ def validation_request_decide(
         request, before = _claim(
             request_id,
             from_states=allowed,
+            actor=actor,
+            reason=reason,
             status=decision,
             decided_at=now,
             decided_by=actor,
@@ -303,17 +342,19 @@ def validation_request_decide(
     else:
         raise ReviewError(f"Unknown decision {decision!r}.")
 
-    _event(
+    event = _event(
         request,
         from_state=before,
         to_state=decision,
         actor=actor,
-        label=SIMULATED_REVIEWER,
+        label=actor_label,
         note=note or _approval_note(request),
         now=now,
     )
-    _notify(request, decision)
-    logger.info("validation request %s %s by %s", request.pk, decision, actor or "simulation")
+    _notify(request, decision, event)
+    logger.info(
+        "validation request %s %s by %s", request.pk, decision, actor or actor_label or "system"
+    )
     return request
 
 
@@ -339,7 +380,7 @@ def _approval_note(request: ValidationRequest) -> str:
 
 def _resume_review(
     *, request_id: int, response: str, actor: User | None, label: str, now: datetime | None
-) -> ValidationRequest:
+) -> tuple[ValidationRequest, ValidationEvent]:
     response = response.strip()
     if not response:
         raise ReviewError("Write an answer for the reviewer.", field="response")
@@ -353,8 +394,13 @@ def _resume_review(
     request.info_response = response
     request.paused_at = None
     request.due_at = now + remaining
-    request.save(update_fields=["status", "info_response", "paused_at", "due_at"])
-    _event(
+    _save(
+        request,
+        ["status", "info_response", "paused_at", "due_at"],
+        actor=actor,
+        reason="Information sent; the review resumes.",
+    )
+    return request, _event(
         request,
         from_state=RequestState.INFO_REQUESTED,
         to_state=RequestState.IN_REVIEW,
@@ -363,7 +409,6 @@ def _resume_review(
         note=response,
         now=now,
     )
-    return request
 
 
 def answer_action(request: ValidationRequest) -> Action:
@@ -379,7 +424,10 @@ def validation_request_answer(
 ) -> ValidationRequest:
     """A partner user answers an information request; the paused review clock resumes."""
     permissions.require(actor, answer_action(request))
-    return _resume_review(request_id=request.pk, response=response, actor=actor, label="", now=now)
+    answered, _ = _resume_review(
+        request_id=request.pk, response=response, actor=actor, label="", now=now
+    )
+    return answered
 
 
 # The contact answers from the emailed link, without an account.
@@ -412,13 +460,15 @@ def validation_request_answer_by_contact(
     *, token: str, response: str, now: datetime | None = None
 ) -> ValidationRequest:
     request = validation_request_from_answer_token(token)
-    return _resume_review(
+    answered, event = _resume_review(
         request_id=request.pk,
         response=response,
         actor=None,
         label=f"{request.contact_name} (contact, by email link)",
         now=now,
     )
+    _notify(answered, "answered", event)  # the partner user who submitted it is waiting
+    return answered
 
 
 def simulated_review_decide(*, request_id: int, now: datetime | None = None) -> ValidationRequest:
@@ -477,7 +527,102 @@ def sweep_reviews(*, now: datetime | None = None, batch_size: int = 50) -> Sweep
     return report
 
 
-def _notify(request: ValidationRequest, event: str) -> None:
-    from .tasks import notify_request_task
+def _notify(request: ValidationRequest, name: str, event: ValidationEvent) -> None:
+    """Record the email this transition owes (sent after commit, once per event)."""
+    from .emails import request_notify
 
-    enqueue_on_commit(notify_request_task, request.pk, event)
+    request_notify(request=request, name=name, event=event)
+
+
+# --- The reviewers' workbench ----------------------------------------------------------------
+
+
+def _require_reviewer(actor: User) -> None:
+    if not actor.has_perm(DECIDE_PERMISSION):
+        raise ReviewError(NOT_A_REVIEWER)
+
+
+@transaction.atomic
+def validation_request_assign(
+    *, request_id: int, actor: User, now: datetime | None = None
+) -> ValidationRequest:
+    """The reviewer takes an open request (from whoever had it). Taking one's own is a no-op."""
+    _require_reviewer(actor)
+    request = ValidationRequest.objects.select_for_update().get(pk=request_id)
+    if not request.is_open:
+        label = RequestState(request.status).label.lower()
+        raise AlreadyDecided(NOTHING_TO_ASSIGN.format(state=label))
+    if request.assigned_to_id == actor.pk:
+        return request
+    request.assigned_to = actor
+    request.assigned_at = now or timezone.now()
+    _save(request, ["assigned_to", "assigned_at"], actor=actor, reason=f"Assigned to {actor}")
+    logger.info("validation request %s assigned to %s", request.pk, actor)
+    return request
+
+
+@dataclass
+class BulkOutcome:
+    done: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)  # request id -> why
+
+
+def validation_requests_bulk_approve(
+    *, request_ids, actor: User, now: datetime | None = None
+) -> BulkOutcome:
+    """Approve, each on its own, the requests waiting for a decision (submitted or in review,
+    not waiting for information) whose every eligibility check holds now; skip the rest."""
+    _require_reviewer(actor)
+    outcome = BulkOutcome()
+    requests = ValidationRequest.objects.select_related("partner", "partner__indirect_provider")
+    for request in requests.filter(pk__in=list(request_ids)).order_by("pk"):
+        if not all(finding.passed for finding in request_findings(request)):
+            outcome.skipped[request.pk] = NOT_SAFE_TO_BULK_APPROVE
+            continue
+        try:
+            validation_request_decide(
+                request_id=request.pk,
+                decision=RequestState.APPROVED,
+                actor=actor,
+                expected_states=[RequestState.SUBMITTED, RequestState.IN_REVIEW],
+                now=now,
+            )
+        except DomainError as exc:
+            outcome.skipped[request.pk] = exc.message
+        else:
+            outcome.done.append(request.pk)
+    return outcome
+
+
+def validation_requests_bulk_reject(
+    *, request_ids, actor: User, reason: str, now: datetime | None = None
+) -> BulkOutcome:
+    """Reject each open request with the same reason (the partners see it); skip decided ones."""
+    _require_reviewer(actor)
+    if not reason.strip():
+        raise ReviewError(REASON_REQUIRED, field="note")
+    outcome = BulkOutcome()
+    for pk in sorted(request_ids):
+        try:
+            validation_request_decide(
+                request_id=pk, decision=RequestState.REJECTED, actor=actor, note=reason, now=now
+            )
+        except DomainError as exc:
+            outcome.skipped[pk] = exc.message
+        else:
+            outcome.done.append(pk)
+    return outcome
+
+
+def validation_requests_bulk_assign(
+    *, request_ids, actor: User, now: datetime | None = None
+) -> BulkOutcome:
+    outcome = BulkOutcome()
+    for pk in sorted(request_ids):
+        try:
+            validation_request_assign(request_id=pk, actor=actor, now=now)
+        except DomainError as exc:
+            outcome.skipped[pk] = exc.message
+        else:
+            outcome.done.append(pk)
+    return outcome

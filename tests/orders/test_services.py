@@ -14,6 +14,7 @@ from orders.services import CartLine
 from partners.models import PartnerType, Role
 from partners.permissions import RoleNotAllowed
 
+from ..emails import send_recorded
 from ..factories import PartnerFactory, UserFactory, gcc_partner
 from .conftest import ADVANCED_COMMUNICATIONS, E3, G3, approved_code, managed_customer
 
@@ -149,6 +150,22 @@ class TestProvisioning:
             for s in gcc_customer.subscriptions.all()
         }
         assert subs == {(G3, 25, "P1Y", "active"), (ADVANCED_COMMUNICATIONS, 5, "P1Y", "active")}
+
+    def test_the_agent_who_ordered_is_emailed_once_with_the_subscriptions(
+        self, seller, gcc_customer
+    ):
+        order = place(seller, gcc_customer, line(G3, 25), line(ADVANCED_COMMUNICATIONS, 1))
+        assert send_recorded("order_completed") == []  # nothing before it is provisioned
+        services.order_provision(order_id=order.pk)
+        services.order_provision(order_id=order.pk)
+        [email] = send_recorded("order_completed")
+        assert email.to == [seller.email]
+        assert gcc_customer.company_name in email.subject and "2 subscriptions" in email.subject
+        assert f"- {G3}: {G3}, 25 licences" in email.body
+        assert f"{ADVANCED_COMMUNICATIONS}, 1 licence\n" in email.body
+        assert f"/customers/{gcc_customer.uuid}/orders/{order.uuid}/" in email.body
+        html, _ = email.alternatives[0]
+        assert "<li>" in html and gcc_customer.company_name in html
 
     def test_provisioning_twice_changes_nothing(self, seller, gcc_customer):
         order = place(seller, gcc_customer, line(G3))

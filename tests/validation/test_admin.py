@@ -4,13 +4,24 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
-from partners.models import ResellerQualification
+from partners.models import Partner, ResellerQualification
 from validation import services
-from validation.models import RequestState, ValidationRequest
+from validation.codes import validation_code_consume
+from validation.models import RequestState, ValidationCode, ValidationRequest
+from validation.reviewers import REVIEWERS_GROUP, reviewer_create
 
-from ..factories import PartnerRequestFactory, UserFactory, customer_request_data, gcc_partner
+from ..factories import (
+    CustomerFactory,
+    PartnerFactory,
+    PartnerRequestFactory,
+    UserFactory,
+    customer_request_data,
+    gcc_partner,
+)
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:validation_validationrequest_changelist")
@@ -204,3 +215,419 @@ class TestCustomerRequestsInTheQueue:
         assert "lincolncounty.gov" in page
         assert "US state or local government entity" in page
         assert request.validation_code.validation_id in page
+
+
+# --- The queue's columns, filters and search --------------------------------------------------
+
+
+class TestQueueColumnsAndFilters:
+    def test_an_indirect_resellers_request_shows_its_transacting_partner(
+        self, client_for, reviewer
+    ):
+        provider = gcc_partner(name="Fabrikam Distribution", partner_type="indirect_provider")
+        reseller = PartnerFactory(
+            name="Northwind Federal",
+            partner_type="indirect_provider",
+        )
+        Partner.objects.filter(pk=reseller.pk).update(
+            partner_type="indirect_reseller", indirect_provider=provider
+        )
+        seller = UserFactory(partner_id=reseller.pk, role="sales_agent")
+        services.customer_validation_submit(
+            actor=seller,
+            submission_key=uuid.uuid4(),
+            data=customer_request_data(Partner.objects.get(pk=reseller.pk)),
+        )
+        page = client_for(reviewer).get(QUEUE).content.decode()
+        assert "Fabrikam Distribution" in page and "(for Northwind Federal)" in page
+
+    def test_due_and_overdue_read_as_one_unit(self, client_for, reviewer):
+        late = PartnerRequestFactory(organization_name="Late Org")
+        ValidationRequest.objects.filter(pk=late.pk).update(
+            due_at=timezone.now() - timedelta(days=1, hours=3)
+        )
+        soon = PartnerRequestFactory(organization_name="Soon Org")
+        ValidationRequest.objects.filter(pk=soon.pk).update(
+            due_at=timezone.now() + timedelta(hours=5, minutes=20)
+        )
+        page = client_for(reviewer).get(QUEUE).content.decode()
+        assert '<strong class="overdue">overdue 1\xa0day</strong>' in page
+        assert '<span class="due-soon">due in 5\xa0hours</span>' in page
+
+    def test_overdue_filter(self, client_for, reviewer):
+        late = PartnerRequestFactory(organization_name="Late Org")
+        ValidationRequest.objects.filter(pk=late.pk).update(due_at=timezone.now())
+        PartnerRequestFactory(organization_name="On Time Org")
+        page = client_for(reviewer).get(QUEUE, {"due": "overdue"}).content.decode()
+        assert "Late Org" in page and "On Time Org" not in page
+
+    def test_assigned_to_me_and_unassigned_filters(self, client_for, reviewer):
+        mine = PartnerRequestFactory(organization_name="Mine Org")
+        services.validation_request_assign(request_id=mine.pk, actor=reviewer)
+        PartnerRequestFactory(organization_name="Nobody's Org")
+        client = client_for(reviewer)
+        page = client.get(QUEUE, {"assigned": "me"}).content.decode()
+        assert "Mine Org" in page and "Nobody&#x27;s Org" not in page
+        page = client.get(QUEUE, {"assigned": "nobody"}).content.decode()
+        assert "Nobody&#x27;s Org" in page and "Mine Org" not in page
+
+    @pytest.mark.parametrize("field", ["organization_name", "domain", "tenant_id"])
+    def test_search(self, client_for, reviewer, field):
+        seller = UserFactory(partner=gcc_partner(), role="sales_agent")
+        wanted = services.customer_validation_submit(
+            actor=seller,
+            submission_key=uuid.uuid4(),
+            data=customer_request_data(
+                seller.partner, organization_name="Town of Lakeside", domain="lakeside.gov"
+            ),
+        )
+        PartnerRequestFactory(organization_name="Unrelated Org")
+        query = str(getattr(wanted, field)) if field != "organization_name" else "Lakeside"
+        page = client_for(reviewer).get(QUEUE, {"q": query}).content.decode()
+        assert "Town of Lakeside" in page and "Unrelated Org" not in page
+
+
+# --- A request's page -------------------------------------------------------------------------
+
+
+class TestRequestPage:
+    def test_earlier_requests_from_the_same_tenant(self, client_for, reviewer, admin_agent):
+        first = PartnerRequestFactory(submitted_by=admin_agent)
+        services.validation_request_decide(
+            request_id=first.pk, decision="rejected", note="No agency reference given."
+        )
+        ValidationRequest.objects.filter(pk=first.pk).update(
+            submitted_at=timezone.now() - timedelta(days=30)
+        )
+        second = PartnerRequestFactory(submitted_by=admin_agent)
+        PartnerRequestFactory(organization_name="Someone Else")
+        page = client_for(reviewer).get(change_url(second)).content.decode()
+        assert "Earlier requests from the same tenant" in page
+        assert first.reference in page and "No agency reference given." in page
+        assert "Someone Else" not in page
+        first_page = client_for(reviewer).get(change_url(first)).content.decode()
+        assert "None: this is the first request naming this tenant ID." in first_page
+
+    def test_a_decided_request_has_no_decision_panel(self, client_for, reviewer):
+        request = PartnerRequestFactory()
+        services.validation_request_decide(request_id=request.pk, decision="approved")
+        page = client_for(reviewer).get(change_url(request)).content.decode()
+        assert 'value="approved"' not in page and "Assign to me" not in page
+        assert "Approved: Government_community_cloud granted." in page  # the timeline
+
+    def test_the_decision_is_recorded_with_the_reviewers_name(self, client_for, reviewer):
+        request = PartnerRequestFactory()
+        client_for(reviewer).post(
+            decide_url(request),
+            {"decision": "rejected", "expected_state": "submitted", "note": "Not CSP."},
+        )
+        event = request.events.get(to_state=RequestState.REJECTED)
+        assert event.actor == reviewer
+        latest = request.history.latest("history_date")
+        assert (latest.history_user, latest.status) == (reviewer, "rejected")
+
+    def test_assign_to_me(self, client_for, reviewer):
+        request = PartnerRequestFactory()
+        client = client_for(reviewer)
+        assert "Assign to me" in client.get(change_url(request)).content.decode()
+        response = client.post(assign_url(request), follow=True)
+        assert "The request is assigned to you." in response.content.decode()
+        request.refresh_from_db()
+        assert request.assigned_to == reviewer and request.assigned_at is not None
+        page = client.get(change_url(request)).content.decode()
+        assert "Assign to me" not in page and "Assigned to <strong>" in page
+        history = request.history.latest("history_date")
+        assert history.history_user == reviewer
+        assert history.history_change_reason.startswith("Assigned to")
+
+    def test_a_decided_request_cannot_be_assigned(self, client_for, reviewer):
+        request = PartnerRequestFactory()
+        services.validation_request_decide(request_id=request.pk, decision="approved")
+        response = client_for(reviewer).post(assign_url(request), follow=True)
+        assert "nothing left to assign" in response.content.decode()
+        request.refresh_from_db()
+        assert request.assigned_to is None
+
+    def test_another_reviewer_takes_over(self, client_for, reviewer):
+        other = reviewer_create(username="other@microsoft.test", email="o@m.test", password="x")
+        request = PartnerRequestFactory()
+        services.validation_request_assign(request_id=request.pk, actor=other)
+        client_for(reviewer).post(assign_url(request))
+        request.refresh_from_db()
+        assert request.assigned_to == reviewer
+
+    def test_the_history_page_shows_who_changed_what(self, client_for, reviewer):
+        request = PartnerRequestFactory()
+        client = client_for(reviewer)
+        client.post(assign_url(request))
+        client.post(
+            decide_url(request),
+            {"decision": "rejected", "expected_state": "submitted", "note": "Not CSP."},
+        )
+        history = reverse("admin:validation_validationrequest_history", args=[request.pk])
+        page = client.get(history).content.decode()
+        assert str(reviewer) in page
+        assert "Rejected: Not CSP." in page
+        version = request.history.earliest("history_date").history_id
+        version_url = reverse(
+            "admin:validation_validationrequest_simple_history", args=[request.pk, version]
+        )
+        version_page = client.get(version_url)
+        assert version_page.status_code == 200
+        assert "Revert" not in version_page.content.decode()  # history is audit, not undo
+
+
+# --- Bulk actions -----------------------------------------------------------------------------
+
+
+class TestBulkActions:
+    def post_action(self, client, action, requests, **extra):
+        return client.post(
+            QUEUE,
+            {"action": action, "_selected_action": [r.pk for r in requests], **extra},
+            follow=True,
+        )
+
+    def test_bulk_approve_skips_requests_whose_checks_do_not_hold(self, client_for, reviewer):
+        clean = PartnerRequestFactory()
+        no_reference = PartnerRequestFactory(contract_reference="")
+        response = self.post_action(client_for(reviewer), "approve_selected", [clean, no_reference])
+        page = response.content.decode()
+        assert "1 approved" in page and "1 skipped" in page
+        assert no_reference.reference in page and "Not every eligibility check holds" in page
+        no_reference.refresh_from_db()
+        assert no_reference.status == RequestState.SUBMITTED
+
+    def test_bulk_approve_leaves_requests_waiting_for_information(self, client_for, reviewer):
+        waiting = PartnerRequestFactory()
+        services.validation_request_decide(
+            request_id=waiting.pk, decision="info_requested", note="Agency?"
+        )
+        self.post_action(client_for(reviewer), "approve_selected", [waiting])
+        waiting.refresh_from_db()
+        assert waiting.status == RequestState.INFO_REQUESTED
+
+    def test_bulk_reject_asks_for_one_reason_then_rejects_the_open_ones(self, client_for, reviewer):
+        open_ones = PartnerRequestFactory.create_batch(2)
+        decided = PartnerRequestFactory()
+        services.validation_request_decide(request_id=decided.pk, decision="approved")
+        client = client_for(reviewer)
+        selected = [*open_ones, decided]
+        confirm = self.post_action(client, "reject_selected", selected)
+        assert "Reason shown to the partners" in confirm.content.decode()
+        assert ValidationRequest.objects.filter(status="rejected").count() == 0
+
+        refused = self.post_action(client, "reject_selected", selected, confirm="yes", reason=" ")
+        assert "needs a reason" in refused.content.decode()
+        assert ValidationRequest.objects.filter(status="rejected").count() == 0
+
+        done = self.post_action(
+            client, "reject_selected", selected, confirm="yes", reason="Duplicate submissions."
+        )
+        page = done.content.decode()
+        assert "2 rejected" in page and "1 skipped" in page
+        for request in open_ones:
+            request.refresh_from_db()
+            assert (request.status, request.decision_reason, request.decided_by) == (
+                "rejected",
+                "Duplicate submissions.",
+                reviewer,
+            )
+        decided.refresh_from_db()
+        assert decided.status == "approved"
+
+    def test_bulk_assign(self, client_for, reviewer):
+        requests = PartnerRequestFactory.create_batch(2)
+        self.post_action(client_for(reviewer), "assign_selected_to_me", requests)
+        assert set(ValidationRequest.objects.values_list("assigned_to", flat=True)) == {reviewer.pk}
+
+    def test_staff_without_the_decide_permission_has_no_bulk_actions(self, client_for, db):
+        viewer = UserFactory(partner=None, role="", is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_validationrequest"))
+        request = PartnerRequestFactory()
+        client_for(viewer).post(
+            QUEUE, {"action": "approve_selected", "_selected_action": [request.pk]}
+        )
+        request.refresh_from_db()
+        assert request.status == RequestState.SUBMITTED
+
+
+# --- What reviewers may and may not do ----------------------------------------------------------
+
+
+class TestReviewerPermissionBoundaries:
+    def test_the_group_holds_no_add_change_or_delete_permission(self, reviewer):
+        codenames = set(
+            Group.objects.get(name=REVIEWERS_GROUP).permissions.values_list("codename", flat=True)
+        )
+        assert codenames and all(code.startswith(("view_", "decide_")) for code in codenames), (
+            codenames
+        )
+
+    def test_reviewer_views_a_partner_read_only(self, client_for, reviewer, partner):
+        client = client_for(reviewer)
+        url = reverse("admin:partners_partner_change", args=[partner.pk])
+        page = client.get(url)
+        assert page.status_code == 200 and partner.name in page.content.decode()
+        assert 'name="_save"' not in page.content.decode()
+        assert client.post(url, {"name": "Renamed"}).status_code == 403
+        partner.refresh_from_db()
+        assert partner.name == "Contoso Government Solutions"
+
+    @pytest.mark.parametrize(
+        "url_name,args",
+        [
+            ("admin:partners_partner_add", []),
+            ("admin:partners_partner_delete", ["partner"]),
+            ("admin:partners_user_changelist", []),
+            ("admin:partners_user_add", []),
+            ("admin:customers_customer_changelist", []),
+            ("admin:customers_customer_add", []),
+            ("admin:customers_relationshiprequest_changelist", []),
+            ("admin:ops_emailnotification_changelist", []),
+            ("admin:auth_group_changelist", []),
+        ],
+    )
+    def test_reviewer_is_refused(self, client_for, reviewer, partner, url_name, args):
+        url = reverse(url_name, args=[partner.pk for _ in args])
+        assert client_for(reviewer).get(url).status_code == 403
+
+    def test_reviewer_cannot_change_a_customer(self, client_for, reviewer):
+        customer = CustomerFactory(company_name="County of Lincoln")
+        client = client_for(reviewer)
+        url = reverse("admin:customers_customer_change", args=[customer.pk])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"company_name": "Changed"}).status_code == 403
+        customer.refresh_from_db()
+        assert customer.company_name == "County of Lincoln"
+
+    def test_reviewer_cannot_change_a_validation_code_or_a_qualification(
+        self, client_for, reviewer
+    ):
+        seller = UserFactory(partner=gcc_partner(), role="sales_agent")
+        request = services.customer_validation_submit(
+            actor=seller,
+            submission_key=uuid.uuid4(),
+            data=customer_request_data(seller.partner),
+        )
+        services.validation_request_decide(request_id=request.pk, decision="approved")
+        code = ValidationCode.objects.get(request=request)
+        client = client_for(reviewer)
+        code_url = reverse("admin:validation_validationcode_change", args=[code.pk])
+        assert client.get(code_url).status_code == 200
+        client.post(code_url, {"remaining_creates": 99})
+        code.refresh_from_db()
+        assert code.remaining_creates == code.max_creates
+        qualification = ResellerQualification.objects.get(partner=seller.partner)
+        delete = reverse("admin:partners_resellerqualification_delete", args=[qualification.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        assert ResellerQualification.objects.filter(pk=qualification.pk).exists()
+
+    def test_reviewer_sees_the_history_of_a_code_and_a_qualification(self, client_for, reviewer):
+        seller = UserFactory(partner=gcc_partner(), role="sales_agent")
+        request = services.customer_validation_submit(
+            actor=seller,
+            submission_key=uuid.uuid4(),
+            data=customer_request_data(seller.partner),
+        )
+        services.validation_request_decide(request_id=request.pk, decision="approved")
+        code = ValidationCode.objects.get(request=request)
+        validation_code_consume(actor=seller, code_id=code.pk)
+        client = client_for(reviewer)
+        page = client.get(
+            reverse("admin:validation_validationcode_history", args=[code.pk])
+        ).content.decode()
+        assert "One customer create used" in page and str(seller) in page
+        qualification = ResellerQualification.objects.get(partner=seller.partner)
+        history = reverse("admin:partners_resellerqualification_history", args=[qualification.pk])
+        assert client.get(history).status_code == 200
+
+    def test_partner_agents_never_reach_the_admin(self, client_for, admin_agent):
+        response = client_for(admin_agent).get(QUEUE)
+        assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
+
+    def test_the_service_refuses_a_non_reviewer(self, admin_agent):
+        request = PartnerRequestFactory()
+        with pytest.raises(services.ReviewError, match="Only a Microsoft reviewer"):
+            services.validation_request_decide(
+                request_id=request.pk, decision="approved", actor=admin_agent
+            )
+        with pytest.raises(services.ReviewError, match="Only a Microsoft reviewer"):
+            services.validation_request_assign(request_id=request.pk, actor=admin_agent)
+
+
+def assign_url(request):
+    return reverse("admin:validation_validationrequest_assign", args=[request.pk])
+
+
+class TestBoundedQueries:
+    def make_mixed(self, count, reviewer):
+        """Partner and customer requests, some from indirect resellers, some assigned."""
+        provider = gcc_partner(partner_type="indirect_provider")
+        for n in range(count):
+            reseller = PartnerFactory(partner_type="indirect_provider")
+            Partner.objects.filter(pk=reseller.pk).update(
+                partner_type="indirect_reseller", indirect_provider=provider
+            )
+            seller = UserFactory(partner_id=reseller.pk, role="sales_agent")
+            request = services.customer_validation_submit(
+                actor=seller,
+                submission_key=uuid.uuid4(),
+                data=customer_request_data(
+                    Partner.objects.get(pk=reseller.pk), domain=f"town{n}.gov"
+                ),
+            )
+            if n % 2:
+                services.validation_request_assign(request_id=request.pk, actor=reviewer)
+            PartnerRequestFactory()
+
+    def test_the_queue_with_every_column_filled(
+        self, client_for, reviewer, django_assert_max_num_queries
+    ):
+        client = client_for(reviewer)
+        self.make_mixed(2, reviewer)
+        with django_assert_max_num_queries(12) as small:
+            assert client.get(QUEUE).status_code == 200
+        self.make_mixed(25, reviewer)
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            page = client.get(QUEUE)
+        assert page.status_code == 200 and "(for " in page.content.decode()
+
+    def test_a_requests_page_whatever_its_history(
+        self, client_for, reviewer, admin_agent, django_assert_max_num_queries
+    ):
+        client = client_for(reviewer)
+        request = PartnerRequestFactory(submitted_by=admin_agent)
+        url = change_url(request)
+        with django_assert_max_num_queries(25) as small:
+            assert client.get(url).status_code == 200
+        for _ in range(3):
+            services.validation_request_decide(
+                request_id=request.pk, decision="info_requested", note="Which agency?"
+            )
+            services.validation_request_answer(actor=admin_agent, request=request, response="A")
+        services.validation_request_assign(request_id=request.pk, actor=reviewer)
+        for _ in range(15):  # earlier requests naming the same tenant ID
+            earlier = PartnerRequestFactory(
+                tenant_id=request.tenant_id,
+                submitted_at=request.submitted_at - timedelta(days=1),
+            )
+            services.validation_request_decide(
+                request_id=earlier.pk, decision="rejected", note="No"
+            )
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            page = client.get(url)
+        assert "All 15 in the queue" in page.content.decode()
+
+
+def test_a_stale_page_cannot_approve_a_request_now_waiting_for_information(client_for, reviewer):
+    request = PartnerRequestFactory()
+    services.validation_request_screen(request_id=request.pk)
+    shown = {"decision": "approved", "expected_state": "in_review"}  # what the page showed
+    services.validation_request_decide(
+        request_id=request.pk, decision="info_requested", note="Asked by the simulated reviewer."
+    )
+    response = client_for(reviewer).post(decide_url(request), shown, follow=True)
+    assert "already information requested; nothing was changed" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == RequestState.INFO_REQUESTED

@@ -3,16 +3,15 @@
 import uuid
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from customers.models import SpecialQualification
 from partners.models import PartnerType, Role
 from validation import services
 from validation.codes import validation_code_list
-from validation.emails import send_request_email
 from validation.models import RequestState, ValidationRequest
 
+from ..emails import send_recorded
 from ..factories import (
     CustomerFactory,
     PartnerFactory,
@@ -136,8 +135,8 @@ class TestApproval:
 
     def test_approval_email_gives_the_code(self, seller):
         request = approve(submit(seller))
-        send_request_email(request_id=request.pk, event="approved")
-        assert request.validation_code.validation_id in mail.outbox[0].body
+        (message,) = send_recorded("validation_approved")
+        assert request.validation_code.validation_id in message.body
 
 
 class TestSimulatedReviewer:
@@ -199,8 +198,7 @@ class TestContactAnswerLink:
 
     def test_the_email_to_the_contact_carries_the_answer_link(self, seller):
         request, token = self.ask(seller)
-        send_request_email(request_id=request.pk, event="info_requested")
-        message = mail.outbox[0]
+        (message,) = send_recorded("validation_info_requested")
         assert "it@lincolncounty.gov" in message.to
         assert reverse("validation:contact_answer", args=[token]) in message.body
 

@@ -8,9 +8,9 @@ from partners.models import PartnerType, ResellerQualification
 from partners.permissions import RoleNotAllowed
 from validation import services
 from validation.calendar import BUSINESS_TZ
-from validation.emails import send_request_email
 from validation.models import RequestState, ValidationRequest
 
+from ..emails import send_recorded
 from ..factories import (
     IndirectResellerFactory,
     PartnerFactory,
@@ -290,9 +290,9 @@ class TestEmails:
         request = PartnerRequestFactory(submitted_by=admin_agent)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             services.validation_request_decide(request_id=request.pk, decision="approved")
-        assert len(callbacks) == 1
-        send_request_email(request_id=request.pk, event="approved")
-        (message,) = mail.outbox
+        assert len(callbacks) == 1  # the email is sent after commit, not before
+        assert mail.outbox == []
+        (message,) = send_recorded("validation_approved")
         assert "approved for Government Community Cloud" in message.subject
         assert sorted(message.to) == sorted(["pat@example.test", admin_agent.email])
         assert "Government_community_cloud" in message.body

@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 
+from gccportal.ops.heartbeats import REVIEW_SWEEP, WORKER
+from gccportal.ops.models import EmailNotification, Heartbeat
 from partners.models import ResellerQualification
 from validation import services
 from validation.models import RequestState, ValidationRequest
@@ -40,6 +42,17 @@ def test_a_worker_takes_a_request_from_submitted_to_approved(celery_worker, admi
     ]
     emails = wait_for(lambda: [m for m in celery_worker.emails() if "approved for" in m])
     assert len(emails) == 1 and "Government_community_cloud" in emails[0]
+    # Each email was recorded with its transition and sent once, after commit.
+    wait_for(lambda: not EmailNotification.objects.exclude(status="sent").exists())
+    assert sorted(EmailNotification.objects.values_list("template", flat=True)) == [
+        "validation_approved",
+        "validation_submitted",
+    ]
+    # The worker and the sweep leave heartbeats (/healthz, gcc_status), and log structured lines
+    # that carry the task id.
+    wait_for(lambda: Heartbeat.objects.filter(name__in=[WORKER, REVIEW_SWEEP]).count() == 2)
+    log = celery_worker.log_text()
+    assert "logger=validation.services" in log and "task_id=" in log, log
 
 
 def test_a_request_saved_while_the_broker_was_down_is_reviewed_by_the_sweep(

@@ -1,0 +1,55 @@
+"""Bearer-token authentication and the per-token rate limit."""
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, throttling
+
+from .services import api_token_authenticate
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer <token>``: the request acts as the token's agent."""
+
+    keyword = "bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not header:
+            return None
+        if header[0].lower() != self.keyword or len(header) != 2:
+            raise exceptions.AuthenticationFailed()
+        token = api_token_authenticate(header[1])
+        if token is None:
+            raise exceptions.AuthenticationFailed()
+        return token.agent, token
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = BearerTokenAuthentication
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "An API token."}
+
+
+class TokenRateThrottle(throttling.SimpleRateThrottle):
+    """``GCC_API_RATE`` requests per token (e.g. ``600/min``), counted in Django's cache."""
+
+    scope = "api"
+
+    def get_rate(self):
+        return settings.GCC_API_RATE
+
+    def allow_request(self, request, view):
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        token = request.auth
+        if token is None:
+            return None  # unauthenticated requests are refused before they cost anything
+        return self.cache_format % {"scope": self.scope, "ident": f"token-{token.pk}"}

@@ -1,0 +1,60 @@
+from django.db import models
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class EmailNotification(models.Model):
+    """One email a person waits for, recorded in the transaction that caused it.
+
+    ``key`` names the event (e.g. ``validation-event:42``): recording the same key twice is one
+    row, and a row is sent once (a conditional UPDATE claims it), however often a task runs.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    template = models.CharField(
+        max_length=100, help_text="Base name under templates/emails/ (subject, .txt, .html)."
+    )
+    to = models.JSONField(default=list)
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="sent_email_has_sent_at",
+                condition=~models.Q(status=EmailStatus.SENT) | models.Q(sent_at__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {', '.join(self.to)} ({self.get_status_display().lower()})"
+
+
+class Heartbeat(models.Model):
+    """When a background process last proved it was alive (``worker``, ``review_sweep``)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S %Z}"

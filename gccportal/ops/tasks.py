@@ -1,0 +1,26 @@
+"""Thin Celery wrappers: sending recorded emails, and the worker's heartbeat."""
+
+from celery import shared_task
+from django.conf import settings
+
+from . import heartbeats, notifications
+
+
+@shared_task(
+    autoretry_for=notifications.TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_email_task(notification_id: int) -> bool:
+    return notifications.email_send(notification_id=notification_id)
+
+
+@shared_task
+def send_pending_emails_task() -> list[int]:
+    return notifications.emails_send_pending(batch_size=settings.GCC_SWEEP_BATCH_SIZE)
+
+
+@shared_task
+def worker_heartbeat_task() -> None:
+    heartbeats.heartbeat_record(name=heartbeats.WORKER)

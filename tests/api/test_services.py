@@ -1,0 +1,148 @@
+"""The services the API added: rules live there once, tested here directly."""
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from customers.models import SpecialQualification
+from customers.services import (
+    CUSTOMER_ALREADY_QUALIFIED,
+    customer_billing_profile_update,
+    customer_gcc_qualification_set,
+)
+from gccportal.errors import DomainError
+from orders.models import Order, Subscription
+from orders.services import (
+    FRIENDLY_NAME_REQUIRED,
+    SUBSCRIPTION_SUSPENDED,
+    CartLine,
+    order_place,
+    order_provision,
+    subscription_update,
+)
+from partners.permissions import RoleNotAllowed
+from validation.codes import CODE_UNKNOWN, CODE_USED_UP
+
+from ..orders.conftest import approved_code, managed_customer
+
+pytestmark = pytest.mark.django_db
+G3 = "4a3140ab-2d22-5221-beb5-056b62fcd1a2"
+
+
+class TestCustomerGccQualificationSet:
+    def test_uses_one_create_and_records_the_code(self, seller):
+        customer = managed_customer(seller.partner, gcc=False)
+        code = approved_code(seller)
+        qualification = customer_gcc_qualification_set(
+            actor=seller, customer=customer, validation_id=code.validation_id
+        )
+        assert qualification.validation_code == code
+        code.refresh_from_db()
+        assert code.remaining_creates == code.max_creates - 1
+
+    def test_twice_is_refused_without_using_a_create(self, seller):
+        customer = managed_customer(seller.partner, gcc=False)
+        code = approved_code(seller)
+        customer_gcc_qualification_set(
+            actor=seller, customer=customer, validation_id=code.validation_id
+        )
+        with pytest.raises(DomainError, match=CUSTOMER_ALREADY_QUALIFIED):
+            customer_gcc_qualification_set(
+                actor=seller, customer=customer, validation_id=code.validation_id
+            )
+        code.refresh_from_db()
+        assert code.remaining_creates == code.max_creates - 1
+
+    def test_unknown_and_used_up_codes(self, seller):
+        customer = managed_customer(seller.partner, gcc=False)
+        with pytest.raises(DomainError, match=CODE_UNKNOWN):
+            customer_gcc_qualification_set(actor=seller, customer=customer, validation_id="1")
+        code = approved_code(seller)
+        type(code).objects.filter(pk=code.pk).update(remaining_creates=0)
+        with pytest.raises(DomainError, match=CODE_USED_UP):
+            customer_gcc_qualification_set(
+                actor=seller, customer=customer, validation_id=code.validation_id
+            )
+        assert not SpecialQualification.objects.exists()
+
+    def test_helpdesk_may_not(self, helpdesk, seller):
+        customer = managed_customer(seller.partner, gcc=False)
+        with pytest.raises(RoleNotAllowed):
+            customer_gcc_qualification_set(actor=helpdesk, customer=customer, validation_id="1")
+
+
+class TestCustomerBillingProfileUpdate:
+    def test_changes_only_whitelisted_fields(self, helpdesk, seller):
+        customer = managed_customer(seller.partner, gcc=False)
+        updated = customer_billing_profile_update(
+            actor=helpdesk, customer=customer, data={"contact_email": "new@example.gov"}
+        )
+        assert updated.contact_email == "new@example.gov"
+        with pytest.raises(DomainError):
+            customer_billing_profile_update(
+                actor=helpdesk, customer=customer, data={"domain": "x.onmicrosoft.com"}
+            )
+
+    def test_validates_before_saving(self, helpdesk, seller):
+        customer = managed_customer(seller.partner, gcc=False)
+        with pytest.raises(ValidationError):
+            customer_billing_profile_update(
+                actor=helpdesk, customer=customer, data={"contact_email": "not an email"}
+            )
+
+    def test_sales_agent_may_not(self, seller):
+        customer = managed_customer(seller.partner, gcc=False)
+        with pytest.raises(RoleNotAllowed):
+            customer_billing_profile_update(actor=seller, customer=customer, data={})
+
+
+@pytest.fixture
+def subscription(seller):
+    import uuid
+
+    customer = managed_customer(seller.partner, gcc=True)
+    order_place(
+        actor=seller,
+        customer=customer,
+        lines=[CartLine(offer_id=G3, quantity=25)],
+        submission_key=uuid.uuid4(),
+    )
+    order_provision(order_id=Order.objects.get().pk)
+    return Subscription.objects.get()
+
+
+class TestSubscriptionUpdate:
+    def test_quantity_within_bounds(self, seller, subscription):
+        assert (
+            subscription_update(actor=seller, subscription=subscription, quantity=30).quantity == 30
+        )
+        with pytest.raises(DomainError, match="choose a quantity from 1 to 10000"):
+            subscription_update(actor=seller, subscription=subscription, quantity=0)
+
+    def test_suspended_keeps_its_seats(self, seller, subscription):
+        subscription_update(actor=seller, subscription=subscription, status="suspended")
+        with pytest.raises(DomainError, match=re.escape(SUBSCRIPTION_SUSPENDED)):
+            subscription_update(actor=seller, subscription=subscription, quantity=30)
+        again = subscription_update(
+            actor=seller, subscription=subscription, status="active", quantity=30
+        )
+        assert (again.status, again.quantity) == ("active", 30)
+
+    def test_name_and_status_are_checked(self, seller, subscription):
+        with pytest.raises(DomainError, match=re.escape(FRIENDLY_NAME_REQUIRED)):
+            subscription_update(actor=seller, subscription=subscription, friendly_name=" ")
+        with pytest.raises(DomainError):
+            subscription_update(actor=seller, subscription=subscription, status="deleted")
+
+    def test_same_change_twice_is_harmless(self, seller, subscription):
+        subscription_update(actor=seller, subscription=subscription, quantity=30)
+        assert (
+            subscription_update(actor=seller, subscription=subscription, quantity=30).quantity == 30
+        )
+
+    def test_other_partner_and_helpdesk_may_not(self, stranger, helpdesk, subscription):
+        with pytest.raises(DomainError):
+            subscription_update(actor=stranger, subscription=subscription, quantity=30)
+        with pytest.raises(RoleNotAllowed):
+            subscription_update(actor=helpdesk, subscription=subscription, quantity=30)
