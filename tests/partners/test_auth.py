@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from partners.models import Partner
 
+from ..auth import signs_in
 from ..factories import PASSWORD, PartnerRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,8 +97,8 @@ class TestPasswordChange:
         assert "Password changed" in response.content.decode()
         assert client.get(HOME).status_code == 200
         client.logout()
-        assert not client.login(username=sales_agent.username, password=PASSWORD)
-        assert client.login(username=sales_agent.username, password=NEW_PASSWORD)
+        assert not signs_in(client, sales_agent.username, PASSWORD)
+        assert signs_in(client, sales_agent.username, NEW_PASSWORD)
 
     def test_the_old_password_is_required(self, client_for, sales_agent):
         client = client_for(sales_agent)

@@ -56,3 +56,45 @@ def test_the_deploy_check_does_fail_on_a_weak_secret_key():
     )
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+# Runs inside a production-configured process: fetch the sign-in page over HTTPS as a browser
+# would and print what the browser gets. Static files are served from the finders here, as no
+# collectstatic manifest exists in a test checkout; nothing else is changed.
+PRODUCTION_RESPONSE_SCRIPT = """
+import json
+from django.test import Client, override_settings
+storages = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+with override_settings(STORAGES=storages):
+    client = Client(HTTP_HOST="portal.example.gov")
+    plain = client.get("/accounts/login/")
+    page = client.get("/accounts/login/", secure=True)
+print(json.dumps({
+    "plain_status": plain.status_code,
+    "plain_location": plain.headers.get("Location", ""),
+    "status": page.status_code,
+    "csp": page.headers.get("Content-Security-Policy", ""),
+    "hsts": page.headers.get("Strict-Transport-Security", ""),
+    "csrf_cookie_secure": bool(page.cookies["csrftoken"]["secure"]),
+    "frame": page.headers.get("X-Frame-Options", ""),
+}))
+"""
+
+
+def test_production_responses_carry_csp_hsts_and_secure_cookies():
+    import json
+
+    result = manage("shell", "-c", PRODUCTION_RESPONSE_SCRIPT, env=production_env())
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["plain_status"] == 301
+    assert seen["plain_location"] == "https://portal.example.gov/accounts/login/"
+    assert seen["status"] == 200
+    directives = dict(d.strip().split(" ", 1) for d in seen["csp"].split(";") if d.strip())
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert "unsafe-inline" not in seen["csp"] and "unsafe-eval" not in seen["csp"]
+    assert directives["frame-ancestors"] == "'none'"
+    assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert seen["csrf_cookie_secure"] is True
+    assert seen["frame"] == "DENY"

@@ -13,6 +13,8 @@ from partners.models import Partner, PartnerType, Role, User
 from validation.models import ValidationCode
 from validation.reviewers import REVIEWERS_GROUP
 
+from ..auth import signs_in
+
 pytestmark = pytest.mark.django_db
 PARTNER_KEYS = ["contoso", "fabrikam", "northwind", "tailspin"]
 ROLE_PREFIXES = {
@@ -143,5 +145,5 @@ class TestSeedDemo:
 
     def test_the_demo_reviewer_reaches_the_admin(self, client):
         seed()
-        assert client.login(username=REVIEWER, password=DEMO_PASSWORD)
+        assert signs_in(client, REVIEWER, DEMO_PASSWORD)
         assert client.get(reverse("admin:index")).status_code == 200

@@ -10,6 +10,7 @@ from partners.models import Role, User
 from partners.permissions import RoleNotAllowed
 from partners.services import LAST_GLOBAL_ADMIN
 
+from ..auth import signs_in
 from ..factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ class TestUserCreate:
         assert not created.is_staff
         assert "nina@contoso.test can now sign in." in flashed(response)
         client.logout()
-        assert client.login(username="nina@contoso.test", password=NEW_PASSWORD)
+        assert signs_in(client, "nina@contoso.test", NEW_PASSWORD)
 
     def test_duplicate_sign_in_name_is_refused_whatever_the_case(self, client_for, global_admin):
         before = User.objects.count()
@@ -209,7 +210,7 @@ class TestDeactivateAndReactivate:
         assert "Deactivated" in client.get(LIST).content.decode()
 
         client.logout()
-        assert not client.login(username=sales_agent.username, password=PASSWORD)
+        assert not signs_in(client, sales_agent.username, PASSWORD)
 
         client.force_login(global_admin)
         response = client.post(active_url(sales_agent), {"active": "1"})
@@ -217,7 +218,7 @@ class TestDeactivateAndReactivate:
         sales_agent.refresh_from_db()
         assert sales_agent.is_active
         client.logout()
-        assert client.login(username=sales_agent.username, password=PASSWORD)
+        assert signs_in(client, sales_agent.username, PASSWORD)
 
     def test_deactivation_ends_the_users_open_session(self, client, global_admin, sales_agent):
         agent_client = Client()
