@@ -42,6 +42,18 @@ PAGES = [
     ("globaladmin@contoso.test", "/settings/users/", "users"),
     ("globaladmin@contoso.test", "/settings/users/new/", "user-create"),
     ("admin@contoso.test", "/accounts/password/", "password-change"),
+    ("sales@tailspin.test", "/customers/", "customers-tailspin"),
+    ("sales@tailspin.test", "/settings/api-tokens/", "api-tokens"),
+    (None, "/v1/docs/", "api-docs"),
+    ("reviewer@microsoft.test", "/admin/", "admin-index"),
+    ("reviewer@microsoft.test", "/admin/validation/validationrequest/", "admin-queue"),
+    ("reviewer@microsoft.test", "/admin/validation/validationrequest/1/change/", "admin-request"),
+    ("reviewer@microsoft.test", "/admin/validation/validationrequest/5/change/", "admin-open"),
+    (
+        "reviewer@microsoft.test",
+        "/admin/validation/validationrequest/dashboard/",
+        "admin-dashboard",
+    ),
 ]
 
 
