@@ -37,14 +37,19 @@ class OrderError(DomainError):
 class CartLine:
     offer_id: str
     quantity: int
+    friendly_name: str = ""  # the subscription's name; blank means the offer's name
+
+
+FRIENDLY_NAME_TOO_LONG = "A subscription name is at most 200 characters."
 
 
 def _offer_field(offer_id: str) -> str:
     return f"quantity_{offer_id}"
 
 
-def cart_check(*, lines: list[CartLine], context: PurchaseContext) -> list[tuple[Offer, int]]:
-    """Check a cart against the catalog, the quantity bounds and the gate; return the offers."""
+def cart_check(*, lines: list[CartLine], context: PurchaseContext) -> list[tuple[Offer, CartLine]]:
+    """Check a cart against the catalog, the quantity bounds and the gate; return each line
+    with its offer."""
     if not lines:
         raise OrderError(EMPTY_CART)
     if len({line.offer_id for line in lines}) != len(lines):
@@ -66,7 +71,9 @@ def cart_check(*, lines: list[CartLine], context: PurchaseContext) -> list[tuple
         refusal = offer_refusal(offer, context, cart_families=cart_families)
         if refusal:
             raise OrderError(f"{offer.name}: {refusal}", field=_offer_field(offer.offer_id))
-        checked.append((offer, line.quantity))
+        if len(line.friendly_name.strip()) > 200:
+            raise OrderError(f"{offer.name}: {FRIENDLY_NAME_TOO_LONG}")
+        checked.append((offer, line))
     return checked
 
 
@@ -145,11 +152,11 @@ def _create_order(actor, customer, checked, submission_key, now) -> Order:
             OrderLine(
                 order=order,
                 offer=offer,
-                quantity=quantity,
-                friendly_name=offer.name,
+                quantity=line.quantity,
+                friendly_name=line.friendly_name.strip() or offer.name,
                 unit_price=offer.unit_price,
             )
-            for offer, quantity in checked
+            for offer, line in checked
         ]
     )
     from .tasks import provision_order_task

@@ -617,7 +617,11 @@ class OrdersView(ApiView):
                 400, 800071, "lineItemNumber must be unique and run from 0 to the count minus 1."
             )
         lines = [
-            order_services.CartLine(offer_id=item["offerId"], quantity=item["quantity"])
+            order_services.CartLine(
+                offer_id=item["offerId"],
+                quantity=item["quantity"],
+                friendly_name=item.get("friendlyName") or "",
+            )
             for item in sorted(items, key=lambda item: item["lineItemNumber"])
         ]
         order = order_services.order_place(

@@ -101,6 +101,28 @@ def test_place_an_order_and_read_it(seller_api, gcc_customer):
     assert [o["id"] for o in listed.body["items"]] == [str(order.uuid)]
 
 
+def test_line_friendly_names_name_the_subscriptions(seller_api, gcc_customer):
+    body = order_body((G3, 25), (ADVANCED_COMMUNICATIONS, 5))
+    body["LineItems"][0]["FriendlyName"] = "  Public works seats "
+    response = seller_api.post(orders_path(gcc_customer), body)
+    assert response.status_code == 201, response.body
+    order_provision(order_id=Order.objects.get().pk)
+    names = dict(Subscription.objects.values_list("offer__offer_id", "friendly_name"))
+    assert names[G3] == "Public works seats"
+    assert (
+        names[ADVANCED_COMMUNICATIONS] == Offer.objects.get(offer_id=ADVANCED_COMMUNICATIONS).name
+    )
+
+
+def test_an_overlong_friendly_name_is_refused_and_nothing_saved(seller_api, gcc_customer):
+    body = order_body((G3, 25))
+    body["LineItems"][0]["FriendlyName"] = "x" * 201
+    response = seller_api.post(orders_path(gcc_customer), body)
+    assert response.status_code == 400, response.body
+    assert "at most 200 characters" in response.body["description"]
+    assert not Order.objects.exists()
+
+
 def test_order_retry_with_the_same_request_id_acts_once(seller_api, gcc_customer):
     headers = {"MS-RequestId": "6e0c1f3a-1111-4a4a-9b9b-000000000042"}
     first = seller_api.post(orders_path(gcc_customer), order_body((G3, 5)), headers=headers)
