@@ -130,6 +130,8 @@ class StructuredFormatter(logging.Formatter):
         for name, value in vars(record).items():
             if name not in _STANDARD and not name.startswith("_"):
                 fields[name] = value
+        if record.name.startswith("celery."):
+            fields.pop("data", None)  # Celery's copy of what its message already says
         if record.exc_info:
             fields["exc"] = self.formatException(record.exc_info)
         return fields

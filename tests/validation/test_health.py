@@ -166,6 +166,15 @@ class TestFormatter:
         line = structured.StructuredFormatter().format(record)
         assert "\n" not in line and "ValueError: boom" in line
 
+    def test_celerys_data_copy_is_left_out_and_other_extras_kept(self):
+        record = logging.LogRecord(
+            "celery.app.trace", logging.INFO, __file__, 1, "Task t[1] succeeded", (), None
+        )
+        record.data = {"id": "1", "return_value": "[]"}
+        line = structured.StructuredFormatter().format(record)
+        assert 'msg="Task t[1] succeeded"' in line and "data=" not in line
+        assert "data=" in structured.StructuredFormatter().format(self.make_record(data="kept"))
+
     def test_a_bad_format_name_is_refused(self):
         with pytest.raises(ValueError, match="logfmt or json"):
             structured.StructuredFormatter("xml")
