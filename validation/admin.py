@@ -24,6 +24,7 @@ from gccportal.ops.audit import AuditedAdmin
 from . import selectors, services
 from .charts import Series, bar_chart
 from .models import (
+    DECIDED_STATES,
     OPEN_STATES,
     GovernmentBasis,
     RegulatedData,
@@ -172,7 +173,7 @@ class ValidationRequestAdmin(AuditedAdmin):
         ("assigned_to", "assigned_at"),
         "info_request_message",
         "info_response",
-        ("decided_at", "decided_by"),
+        ("decided_at", "decided_by_display"),
         "decision_reason",
     ]
 
@@ -202,13 +203,26 @@ class ValidationRequestAdmin(AuditedAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        displays = ["government_basis_display", "regulated_data_display", "validation_code"]
+        displays = [
+            "government_basis_display",
+            "regulated_data_display",
+            "validation_code",
+            "decided_by_display",
+        ]
         return [f.name for f in self.model._meta.fields] + displays
 
     @admin.display(description="serves US government customers")
     def government_basis_display(self, vr):
         labels = dict(GovernmentBasis.choices)
         return "; ".join(labels.get(code, code) for code in vr.government_basis) or "—"
+
+    @admin.display(description="decided by")
+    def decided_by_display(self, vr):
+        """The reviewer, or the simulated reviewer's label when no person decided."""
+        if vr.decided_by_id:
+            return str(vr.decided_by)
+        decision = vr.events.filter(to_state__in=DECIDED_STATES).last()
+        return decision.actor_name if decision else "—"
 
     @admin.display(description="government-regulated data")
     def regulated_data_display(self, vr):

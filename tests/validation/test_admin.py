@@ -315,6 +315,20 @@ class TestRequestPage:
         assert 'value="approved"' not in page and "Assign to me" not in page
         assert "Approved: Government_community_cloud granted." in page  # the timeline
 
+    def test_decided_by_names_the_reviewer_or_the_simulated_reviewer(self, client_for, reviewer):
+        by_machine = PartnerRequestFactory()
+        services.validation_request_decide(request_id=by_machine.pk, decision="approved")
+        by_person = PartnerRequestFactory()
+        client_for(reviewer).post(
+            decide_url(by_person),
+            {"decision": "rejected", "expected_state": "submitted", "note": "Not CSP."},
+        )
+        machine_page = client_for(reviewer).get(change_url(by_machine)).content.decode()
+        person_page = client_for(reviewer).get(change_url(by_person)).content.decode()
+        decided_by = '<div class="readonly">{}</div>'
+        assert decided_by.format("Simulated reviewer (Microsoft eligibility team)") in machine_page
+        assert decided_by.format(str(reviewer)) in person_page
+
     def test_the_decision_is_recorded_with_the_reviewers_name(self, client_for, reviewer):
         request = PartnerRequestFactory()
         client_for(reviewer).post(
