@@ -54,6 +54,9 @@ def order_get(*, actor: User, customer: Customer, uuid) -> Order:
     )
 
 
-def subscription_list(*, customer: Customer) -> QuerySet[Subscription]:
-    """The customer's subscriptions (the caller already holds a customer scoped to its partner)."""
-    return Subscription.objects.filter(customer=customer).select_related("offer")
+def subscription_list(*, actor: User, customer: Customer) -> QuerySet[Subscription]:
+    """The subscriptions the actor's partner ordered for the customer. A customer may have
+    several partners: each sees only its own subscriptions, as with its orders."""
+    return Subscription.objects.filter(
+        customer=customer, order_line__order__partner_id=actor.partner_id
+    ).select_related("offer")

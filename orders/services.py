@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 EMPTY_CART = "Choose at least one offer and a quantity."
 NOT_YOUR_CUSTOMER = "This customer is not managed by your organization."
+NOT_YOUR_SUBSCRIPTION = "This subscription was not ordered by your organization."
 
 
 class OrderError(DomainError):
@@ -195,6 +196,11 @@ def subscription_update(
         partner_id=actor.partner_id, customer_id=subscription.customer_id
     ).exists():
         raise OrderError(NOT_YOUR_CUSTOMER)
+    # A customer may have several partners: each changes only the subscriptions it ordered.
+    if not OrderLine.objects.filter(
+        pk=subscription.order_line_id, order__partner_id=actor.partner_id
+    ).exists():
+        raise OrderError(NOT_YOUR_SUBSCRIPTION)
     changes: dict = {}
     if status is not None:
         if status not in SubscriptionStatus.values:

@@ -118,7 +118,7 @@ def order_list(request, customer_uuid):
 @partner_user_required
 def subscription_list(request, customer_uuid):
     customer = _customer_or_404(request, customer_uuid)
-    subscriptions = selectors.subscription_list(customer=customer)
+    subscriptions = selectors.subscription_list(actor=request.user, customer=customer)
     page = Paginator(subscriptions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orders/subscription_list.html", {"customer": customer, "page": page})
 

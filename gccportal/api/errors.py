@@ -65,6 +65,7 @@ DOMAIN_ERRORS: list[tuple[str, int, int]] = [
     ("Unknown offer:", 400, 800004),
     (order_services.EMPTY_CART, 400, 800002),
     (order_services.NOT_YOUR_CUSTOMER, 404, 60003),
+    (order_services.NOT_YOUR_SUBSCRIPTION, 404, 20003),
     (customer_services.NOT_YOUR_RESELLER, 400, 800016),
     (customer_services.DOMAIN_TAKEN, 409, 3000),
     (validation_services.CUSTOMER_ALREADY_GCC, 409, 3000),

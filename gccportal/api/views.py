@@ -100,6 +100,8 @@ def _customer_filter(actor, raw: str) -> Q:
         ) from exc
     if operator != "starts_with":
         raise invalid("The only filter operator is starts_with.")
+    if "\x00" in value:  # PostgreSQL refuses NUL in a query
+        raise invalid("The filter value can't contain null characters.")
     if field not in FILTER_FIELDS:
         raise invalid("Filter on CompanyName, Domain or IndirectReseller.")
     if field == "companyname":
@@ -644,13 +646,13 @@ class OrderView(ApiView):
         return Response(s.OrderSerializer().to_representation(order))
 
 
-def _subscriptions(customer):
-    return subscription_list(customer=customer).select_related("order_line__order")
+def _subscriptions(actor, customer):
+    return subscription_list(actor=actor, customer=customer).select_related("order_line__order")
 
 
-def subscription_for(customer, subscription_id) -> Subscription:
+def subscription_for(actor, customer, subscription_id) -> Subscription:
     try:
-        subscription = _subscriptions(customer).get(uuid=UUID(str(subscription_id)))
+        subscription = _subscriptions(actor, customer).get(uuid=UUID(str(subscription_id)))
     except (ValueError, Subscription.DoesNotExist) as exc:
         raise not_found("The subscription was not found.", code=20003) from exc
     subscription.customer = customer
@@ -665,7 +667,7 @@ class SubscriptionsView(ApiView):
     )
     def get(self, request, customer_id):
         customer = customer_for(self.actor, customer_id)
-        subscriptions = _subscriptions(customer)
+        subscriptions = _subscriptions(self.actor, customer)
         order_id = request.query_params.get("order_id", "").strip()
         if order_id:
             try:
@@ -683,7 +685,7 @@ class SubscriptionView(ApiView):
     @extend_schema(operation_id="subscriptions_get", responses={200: s.SubscriptionSerializer})
     def get(self, request, customer_id, subscription_id):
         customer = customer_for(self.actor, customer_id)
-        subscription = subscription_for(customer, subscription_id)
+        subscription = subscription_for(self.actor, customer, subscription_id)
         return Response(s.SubscriptionSerializer().to_representation(subscription))
 
     @extend_schema(
@@ -694,7 +696,7 @@ class SubscriptionView(ApiView):
     def patch(self, request, customer_id, subscription_id):
         """Change ``quantity`` (within the offer's bounds), ``status`` or ``friendlyName``."""
         customer = customer_for(self.actor, customer_id)
-        subscription = subscription_for(customer, subscription_id)
+        subscription = subscription_for(self.actor, customer, subscription_id)
         data = parse(s.SubscriptionPatchSerializer, request.data)
         status = data.get("status")
         order_services.subscription_update(
@@ -704,7 +706,7 @@ class SubscriptionView(ApiView):
             status=status.lower() if status is not None else None,
             friendly_name=data.get("friendlyName"),
         )
-        subscription = subscription_for(customer, subscription_id)
+        subscription = subscription_for(self.actor, customer, subscription_id)
         return Response(s.SubscriptionSerializer().to_representation(subscription))
 
 

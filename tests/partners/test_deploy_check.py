@@ -22,6 +22,7 @@ def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 def production_env(**overrides) -> dict:
     env = dict(os.environ)  # DATABASE_URL / REDIS_URL stay as the environment has them
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a test-only switch (the browser suite's)
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
@@ -82,10 +83,14 @@ print(json.dumps({
 """
 
 
-def test_production_responses_carry_csp_hsts_and_secure_cookies():
+def test_production_responses_carry_csp_hsts_and_secure_cookies(tmp_path):
     import json
 
-    result = manage("shell", "-c", PRODUCTION_RESPONSE_SCRIPT, env=production_env())
+    # The page opens a transaction (ATOMIC_REQUESTS) but reads no table: an empty database
+    # of its own keeps the test independent of which databases exist here.
+    database = f"sqlite:///{tmp_path / 'production.sqlite3'}"
+    env = production_env(DATABASE_URL=database)
+    result = manage("shell", "-c", PRODUCTION_RESPONSE_SCRIPT, env=env)
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["plain_status"] == 301
