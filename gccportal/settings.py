@@ -219,6 +219,8 @@ else:
         "processed_folder": str(BROKER_DIR),
         "store_processed": False,
         "control_folder": str(BROKER_DIR / "control"),
+        # The folder is polled, one message per poll: 0.1 s keeps up with beat's sweeps.
+        "polling_interval": 0.1,
     }
 CELERY_TASK_DEFAULT_QUEUE = env.str("GCC_CELERY_QUEUE", default="gccportal")
 CELERY_TASK_IGNORE_RESULT = True
