@@ -3,8 +3,9 @@ relationship invitations and sees which partners manage the organization."""
 
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
+
+from partners.forms import SignInForm
 
 from . import relationships
 from .relationships import LinkExpired, LinkInvalid, LinkUsed, RelationshipLinkError
@@ -59,7 +60,7 @@ def invitation(request, token):
     context = {"rr": relationship_request}
 
     if not user.is_authenticated:
-        form = AuthenticationForm(request, data=request.POST if request.method == "POST" else None)
+        form = SignInForm(request, data=request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             auth_login(request, form.get_user())
             return redirect(request.get_full_path())

@@ -1,8 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 from gccportal.formfields import phone_field, us_state_field, us_zip_code_field
 from partners.models import Partner
-from validation.codes import validation_code_list
+from validation.codes import CODE_USED_UP, validation_code_list
 
 from .models import SpecialQualificationKind
 
@@ -10,6 +11,26 @@ GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 
 
 class ValidationCodeChoiceField(forms.ModelChoiceField):
+    # The agent's codes with no creates left: not offered, but named when posted (a colleague
+    # used the last create after this page was shown), instead of "Select a valid choice".
+    used_up = None
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if self._is_used_up(value):
+                raise ValidationError(CODE_USED_UP, code="used_up") from None
+            raise
+
+    def _is_used_up(self, value) -> bool:
+        if self.used_up is None:
+            return False
+        try:
+            return self.used_up.filter(pk=value).exists()
+        except (ValueError, TypeError):
+            return False
+
     def label_from_instance(self, code):
         return (
             f"{code.validation_id} · {code.organization_name} "
@@ -64,6 +85,9 @@ class CustomerAccountForm(forms.Form):
     def __init__(self, *args, actor, gcc_enabled: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["validation_code"].queryset = validation_code_list(actor=actor)
+        self.fields["validation_code"].used_up = validation_code_list(
+            actor=actor, usable_only=False
+        ).filter(remaining_creates=0)
         resellers = Partner.objects.filter(indirect_provider_id=actor.partner_id)
         if actor.partner.partner_type == "indirect_provider":
             self.fields["indirect_reseller"].queryset = resellers

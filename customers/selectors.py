@@ -45,7 +45,7 @@ def customer_list(
 ) -> QuerySet[Customer]:
     """The partner's customers, searched by name, domain or Microsoft ID, and filtered."""
     customers = _customers(actor)
-    search = search.strip()
+    search = search.replace("\x00", "").strip()  # PostgreSQL refuses NUL in a query
     if search:
         match = Q(company_name__icontains=search) | Q(domain__icontains=search)
         with contextlib.suppress(ValueError):

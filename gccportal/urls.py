@@ -4,16 +4,22 @@ from django.urls import include, path
 
 from gccportal.ops.health import healthz
 from partners import views as partner_views
+from partners.forms import ReviewerSignInForm, SignInForm
 
 admin.site.site_header = "GCC Partner Portal: Microsoft reviewers"
 admin.site.site_title = "GCC reviewers"
 admin.site.index_title = "Validation queue and records"
 admin.site.enable_nav_sidebar = False  # the queue needs the width
+admin.site.login_form = ReviewerSignInForm
 
 urlpatterns = [
     path("", partner_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from customers.forms import CustomerAccountForm
 from customers.models import Customer
@@ -161,7 +162,8 @@ def _wizard_or_restart(request):
     account_form = _account_form(request, wizard)
     if not account_form.is_valid():  # e.g. its validation code was used up meanwhile
         messages.error(request, "Check the customer's account info again.")
-        return None, redirect("customers:create")
+        # Back to the form as it was, so the reason shows next to its field.
+        return None, redirect(reverse("customers:create") + "?resume=1")
     return (wizard, account_form), None
 
 

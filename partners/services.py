@@ -41,11 +41,17 @@ def agent_create(
         role=role,
     )
     user.set_password(password)
-    user.full_clean()
+    try:
+        user.full_clean()
+    except ValidationError as exc:  # e.g. a sign-in name with spaces: shown next to the field
+        field, messages = next(iter(exc.message_dict.items()))
+        shown = field if field in AGENT_FORM_FIELDS else None
+        raise PartnerError(" ".join(messages), field=shown) from exc
     user.save()
     return user
 
 
+AGENT_FORM_FIELDS = {"username", "email", "first_name", "last_name", "role"}
 USER_EXISTS = "A user with this sign-in name already exists."
 
 

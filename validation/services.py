@@ -53,6 +53,7 @@ ALREADY_OPEN = (
 ALREADY_QUALIFIED = "Your organization already holds the Government_community_cloud qualification."
 REASON_REQUIRED = "A rejection needs a reason: the partner sees it."
 MESSAGE_REQUIRED = "Say what information is needed: the contact receives this message."
+NUL_IN_TEXT = "Remove the null characters from this text."
 NOT_A_REVIEWER = "Only a Microsoft reviewer can decide or take validation requests."
 NOTHING_TO_ASSIGN = "This request is already {state}; there is nothing left to assign."
 NOT_SAFE_TO_BULK_APPROVE = (
@@ -307,6 +308,8 @@ def validation_request_decide(
         raise ReviewError(NOT_A_REVIEWER)
     now = now or timezone.now()
     note = note.strip()
+    if "\x00" in note:  # the admin's decision panel posts raw text; PostgreSQL refuses NUL
+        raise ReviewError(NUL_IN_TEXT, field="note")
     label = RequestState(decision).label if decision in RequestState else decision
     reason = f"{label}: {note}" if note else label
     allowed = list(expected_states or OPEN_STATES)
@@ -384,6 +387,8 @@ def _resume_review(
     response = response.strip()
     if not response:
         raise ReviewError("Write an answer for the reviewer.", field="response")
+    if "\x00" in response:
+        raise ReviewError(NUL_IN_TEXT, field="response")
     now = now or timezone.now()
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.status != RequestState.INFO_REQUESTED:
@@ -601,6 +606,8 @@ def validation_requests_bulk_reject(
     _require_reviewer(actor)
     if not reason.strip():
         raise ReviewError(REASON_REQUIRED, field="note")
+    if "\x00" in reason:
+        raise ReviewError(NUL_IN_TEXT, field="note")
     outcome = BulkOutcome()
     for pk in sorted(request_ids):
         try:

@@ -15,6 +15,7 @@ from .models import ApiToken, IdempotentResponse
 
 TOKEN_PREFIX = "gcc_"
 NAME_REQUIRED = "Give the token a name, such as the tool that will use it."
+NAME_NUL = "A token name can't contain null characters."
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -38,6 +39,8 @@ def api_token_create(*, actor: User, name: str, now: datetime | None = None) -> 
         raise DomainError("Only partner users can create API tokens.")
     if not name:
         raise DomainError(NAME_REQUIRED, field="name")
+    if "\x00" in name:
+        raise DomainError(NAME_NUL, field="name")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         agent=actor,
