@@ -148,3 +148,24 @@ def gcc_partner(**kwargs) -> Partner:
         granted_at=timezone.now(),
     )
     return partner
+
+
+def customer_account_form_data(code=None, **overrides) -> dict:
+    """The Add customer page's fields as a browser posts them; with ``code``, GCC and that
+    validation code are chosen."""
+    data = {
+        "company_name": "County of Lincoln",
+        "domain_prefix": "lincolncounty",
+        "address_line": "555 S 10th St",
+        "city": "Lincoln",
+        "state": "NE",
+        "postal_code": "68508",
+        "contact_name": "Casey Morgan",
+        "contact_email": "it@lincolncounty.gov",
+        "contact_phone": "+1 402 555 0100",
+        "agreement_accepted": "on",
+        "special_qualification": "GovernmentCommunityCloud" if code else "",
+        "validation_code": str(code.pk) if code else "",
+    }
+    data.update(overrides)
+    return data

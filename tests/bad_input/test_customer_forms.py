@@ -17,7 +17,12 @@ from partners.models import PartnerType, Role
 from validation.models import ValidationCode
 
 from ..customers.test_customers import issue_code
-from ..factories import IndirectResellerFactory, PartnerFactory, UserFactory
+from ..factories import (
+    IndirectResellerFactory,
+    PartnerFactory,
+    UserFactory,
+    customer_account_form_data,
+)
 from .conftest import assert_escaped, example, post_checked
 from .strategies import FORM_SETTINGS, XSS, bad_number, bad_text, form_data
 
@@ -33,20 +38,7 @@ def code(seller):
 
 
 def _account(code) -> dict:
-    return {
-        "company_name": "County of Lincoln",
-        "domain_prefix": "lincolncounty",
-        "address_line": "555 S 10th St",
-        "city": "Lincoln",
-        "state": "NE",
-        "postal_code": "68508",
-        "contact_name": "Casey Morgan",
-        "contact_email": "it@lincolncounty.gov",
-        "contact_phone": "+1 402 555 0100",
-        "agreement_accepted": "on",
-        "special_qualification": GCC,
-        "validation_code": str(code.pk),
-    }
+    return customer_account_form_data(code)
 
 
 ACCOUNT_BAD = {

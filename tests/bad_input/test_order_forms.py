@@ -13,6 +13,7 @@ from customers.models import Customer
 from orders.models import Offer, Order, OrderLine
 
 from ..customers.test_customers import issue_code
+from ..factories import customer_account_form_data
 from ..orders.conftest import E3, G3
 from .conftest import assert_escaped, example, post_checked
 from .strategies import FORM_SETTINGS, NUMBERS, bad_guid, bad_number
@@ -67,21 +68,7 @@ def test_new_customer_wizard(signed_in, seller, g3, key, review_key):
     client = signed_in(seller)
     with example("orders: new-customer wizard"):
         code = issue_code(seller)
-        account = {
-            "company_name": "County of Lincoln",
-            "domain_prefix": "lincolncounty",
-            "address_line": "555 S 10th St",
-            "city": "Lincoln",
-            "state": "NE",
-            "postal_code": "68508",
-            "contact_name": "Casey Morgan",
-            "contact_email": "it@lincolncounty.gov",
-            "contact_phone": "+1 402 555 0100",
-            "agreement_accepted": "on",
-            "special_qualification": "GovernmentCommunityCloud",
-            "validation_code": str(code.pk),
-            "next": "subscriptions",
-        }
+        account = customer_account_form_data(code, next="subscriptions")
         step1 = client.post(reverse("customers:create"), account)
         assert step1.status_code == 302
         wizard_key = client.get(step1.url).context["form"]["submission_key"].value()

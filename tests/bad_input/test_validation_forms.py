@@ -13,6 +13,7 @@ from validation import services
 from validation.models import RequestState, ValidationEvent, ValidationRequest
 
 from ..factories import PartnerRequestFactory, customer_request_data
+from ..validation.test_views import form_data as partner_form
 from .conftest import assert_escaped, example, post_checked
 from .strategies import FORM_SETTINGS, SCRIPT, XSS, bad_guid, bad_text, form_data
 
@@ -23,21 +24,7 @@ CHOICE_LISTS = st.lists(st.one_of(st.sampled_from(["government_entities", "cui"]
 
 
 def _partner_form(partner) -> dict:
-    return {
-        "submission_key": str(uuid.uuid4()),
-        "organization_name": partner.name,
-        "tenant_id": str(partner.tenant_id),
-        "address_line": "1 Main Street",
-        "city": "Arlington",
-        "state": "VA",
-        "postal_code": "22201",
-        "contact_name": "Pat Contact",
-        "contact_email": "pat@example.test",
-        "contact_phone": "+1 202 555 0143",
-        "government_basis": ["government_entities"],
-        "contract_reference": "GS-35F-0119Y",
-        "attested": "on",
-    }
+    return partner_form(partner, government_basis=["government_entities"])
 
 
 @FORM_SETTINGS

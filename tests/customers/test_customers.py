@@ -17,6 +17,7 @@ from ..factories import (
     CustomerFactory,
     PartnerFactory,
     UserFactory,
+    customer_account_form_data,
     customer_request_data,
     gcc_partner,
 )
@@ -55,21 +56,7 @@ def managed(partner, **kwargs) -> Customer:
 
 
 def account_form(**overrides) -> dict:
-    data = {
-        "company_name": "County of Lincoln",
-        "domain_prefix": "lincolncounty",
-        "address_line": "555 S 10th St",
-        "city": "Lincoln",
-        "state": "NE",
-        "postal_code": "68508",
-        "contact_name": "Casey Morgan",
-        "contact_email": "it@lincolncounty.gov",
-        "contact_phone": "+1 402 555 0100",
-        "agreement_accepted": "on",
-        "special_qualification": "",
-    }
-    data.update(overrides)
-    return data
+    return customer_account_form_data(**overrides)
 
 
 class TestCustomerList:

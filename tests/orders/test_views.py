@@ -10,7 +10,7 @@ from orders.models import Offer, Order, OrderStatus
 from orders.services import CartLine, order_place, order_provision
 from partners.models import Role
 
-from ..factories import UserFactory
+from ..factories import UserFactory, customer_account_form_data
 from .conftest import E3, G3, approved_code, managed_customer
 
 pytestmark = pytest.mark.django_db
@@ -21,23 +21,7 @@ def qty(name) -> str:
 
 
 def account_form(code=None, **overrides) -> dict:
-    data = {
-        "company_name": "County of Lincoln",
-        "domain_prefix": "lincolncounty",
-        "address_line": "555 S 10th St",
-        "city": "Lincoln",
-        "state": "NE",
-        "postal_code": "68508",
-        "contact_name": "Casey Morgan",
-        "contact_email": "it@lincolncounty.gov",
-        "contact_phone": "+1 402 555 0100",
-        "agreement_accepted": "on",
-        "special_qualification": "GovernmentCommunityCloud" if code else "",
-        "validation_code": code.pk if code else "",
-        "next": "subscriptions",
-    }
-    data.update(overrides)
-    return data
+    return customer_account_form_data(code, next="subscriptions", **overrides)
 
 
 class TestNewCustomerFlow:

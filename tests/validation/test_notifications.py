@@ -27,6 +27,7 @@ from ..factories import (
     UserFactory,
     customer_request_data,
     gcc_partner,
+    partner_request_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -220,20 +221,7 @@ class TestEachEmail:
         request = services.partner_validation_submit(
             actor=admin_agent,
             submission_key=uuid.uuid4(),
-            data={
-                "organization_name": admin_agent.partner.name,
-                "tenant_id": admin_agent.partner.tenant_id,
-                "address_line": "1 Main Street",
-                "city": "Arlington",
-                "state": "VA",
-                "postal_code": "22201",
-                "contact_name": "Pat Contact",
-                "contact_email": "pat@example.test",
-                "contact_phone": "+1 202 555 0143",
-                "government_basis": ["government_entities"],
-                "contract_reference": "",
-                "attested": True,
-            },
+            data=partner_request_data(admin_agent.partner, contract_reference=""),
         )
         (received,) = send_recorded("validation_submitted")
         assert received.to == sorted(["pat@example.test", admin_agent.email])
