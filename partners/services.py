@@ -67,8 +67,6 @@ def agent_provision(
 ) -> User:
     """A partner user created by ops (``manage.py create_agent``), e.g. a new partner's first
     global admin: no acting partner user, so no role check; the sign-in name is the email."""
-    if User.objects.filter(username__iexact=email).exists():
-        raise PartnerError(USER_EXISTS, field="email")
     user = User(
         username=email,
         email=email,
@@ -77,14 +75,25 @@ def agent_provision(
         partner=partner,
         role=role,
     )
+    new_account_check(user, password)
+    user.set_password(password)
     try:
-        validate_password(password, user=user)
-        user.set_password(password)
         user.full_clean()
     except ValidationError as exc:
         raise PartnerError(" ".join(exc.messages)) from exc
     user.save()
     return user
+
+
+def new_account_check(user: User, password: str) -> None:
+    """Refuse an account ops are about to create (agent or reviewer): its sign-in name is
+    taken, or its password is too weak."""
+    if User.objects.filter(username__iexact=user.username).exists():
+        raise PartnerError(USER_EXISTS, field="email")
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise PartnerError(" ".join(exc.messages), field="password") from exc
 
 
 def _would_leave_no_global_admin(user: User) -> bool:

@@ -6,13 +6,13 @@ orders: the group holds no add, change or delete permission at all.
 """
 
 from django.contrib.auth.models import Group, Permission
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
 from gccportal.errors import DomainError
 from partners.models import User
+from partners.services import new_account_check
 
 REVIEWERS_GROUP = "Microsoft reviewers"
 DECIDE_PERMISSION = "validation.decide_validationrequest"
@@ -24,7 +24,6 @@ REVIEWER_PERMISSIONS = [
     ("partners", "view_partner"),
     ("partners", "view_resellerqualification"),
 ]
-USER_EXISTS = "A user with this sign-in name already exists."
 
 
 @transaction.atomic
@@ -61,13 +60,8 @@ def reviewer_add(*, email: str, password: str, first_name: str = "", last_name: 
         validate_email(email)
     except ValidationError as exc:
         raise DomainError("Enter a valid email address.", field="email") from exc
-    if User.objects.filter(username__iexact=email).exists():
-        raise DomainError(USER_EXISTS, field="email")
     candidate = User(username=email, email=email, first_name=first_name, last_name=last_name)
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), field="password") from exc
+    new_account_check(candidate, password)
     return reviewer_create(
         username=email,
         email=email,

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from customers.models import SpecialQualificationKind
-from gccportal.errors import DomainError
+from gccportal.errors import DomainError, refuse_nul
 from gccportal.queue import enqueue_on_commit
 from partners import permissions
 from partners.models import User
@@ -53,7 +53,6 @@ ALREADY_OPEN = (
 ALREADY_QUALIFIED = "Your organization already holds the Government_community_cloud qualification."
 REASON_REQUIRED = "A rejection needs a reason: the partner sees it."
 MESSAGE_REQUIRED = "Say what information is needed: the contact receives this message."
-NUL_IN_TEXT = "Remove the null characters from this text."
 NOT_A_REVIEWER = "Only a Microsoft reviewer can decide or take validation requests."
 NOTHING_TO_ASSIGN = "This request is already {state}; there is nothing left to assign."
 NOT_SAFE_TO_BULK_APPROVE = (
@@ -304,12 +303,11 @@ def validation_request_decide(
     named by ``actor_label`` on the timeline). ``expected_states`` lets a reviewer's page say
     which state it showed, so a stale page cannot decide twice.
     """
-    if actor is not None and not actor.has_perm(DECIDE_PERMISSION):
-        raise ReviewError(NOT_A_REVIEWER)
+    if actor is not None:
+        _require_reviewer(actor)
     now = now or timezone.now()
     note = note.strip()
-    if "\x00" in note:  # the admin's decision panel posts raw text; PostgreSQL refuses NUL
-        raise ReviewError(NUL_IN_TEXT, field="note")
+    refuse_nul(note, field="note", error=ReviewError)  # the admin's panel posts raw text
     label = RequestState(decision).label if decision in RequestState else decision
     reason = f"{label}: {note}" if note else label
     allowed = list(expected_states or OPEN_STATES)
@@ -387,8 +385,7 @@ def _resume_review(
     response = response.strip()
     if not response:
         raise ReviewError("Write an answer for the reviewer.", field="response")
-    if "\x00" in response:
-        raise ReviewError(NUL_IN_TEXT, field="response")
+    refuse_nul(response, field="response", error=ReviewError)
     now = now or timezone.now()
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.status != RequestState.INFO_REQUESTED:
@@ -606,8 +603,7 @@ def validation_requests_bulk_reject(
     _require_reviewer(actor)
     if not reason.strip():
         raise ReviewError(REASON_REQUIRED, field="note")
-    if "\x00" in reason:
-        raise ReviewError(NUL_IN_TEXT, field="note")
+    refuse_nul(reason, field="note", error=ReviewError)
     outcome = BulkOutcome()
     for pk in sorted(request_ids):
         try:

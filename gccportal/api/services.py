@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from gccportal.errors import DomainError
+from gccportal.errors import DomainError, refuse_nul
 from partners.models import User
 
 from .models import ApiToken, IdempotentResponse
 
 TOKEN_PREFIX = "gcc_"
 NAME_REQUIRED = "Give the token a name, such as the tool that will use it."
-NAME_NUL = "A token name can't contain null characters."
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -39,8 +38,7 @@ def api_token_create(*, actor: User, name: str, now: datetime | None = None) -> 
         raise DomainError("Only partner users can create API tokens.")
     if not name:
         raise DomainError(NAME_REQUIRED, field="name")
-    if "\x00" in name:
-        raise DomainError(NAME_NUL, field="name")
+    refuse_nul(name, field="name")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         agent=actor,

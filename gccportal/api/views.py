@@ -185,7 +185,7 @@ class CustomersView(ApiView):
             reseller = Partner.objects.filter(
                 tenant_id=data["associatedPartnerId"], partner_type=PartnerType.INDIRECT_RESELLER
             ).first()
-            if reseller is None or reseller.indirect_provider_id != self.actor.partner_id:
+            if reseller is None:  # whose reseller it is, the service checks
                 raise ApiError(400, 800016, customer_services.NOT_YOUR_RESELLER)
         customer = customer_services.customer_create(
             actor=self.actor, data=fields, indirect_reseller=reseller

@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -193,8 +193,6 @@ def emails_send_pending(*, now: datetime | None = None, batch_size: int = 50) ->
 
 def email_outbox_counts() -> dict[str, int]:
     """How many recorded emails are in each status (every status present, zeros included)."""
-    from django.db.models import Count
-
     counts = dict(
         EmailNotification.objects.order_by()
         .values("status")
