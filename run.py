@@ -6,10 +6,12 @@
 
 Setup creates ``.venv``, installs the project into it (again only when pyproject.toml
 changed), migrates and loads the demo data. Without DATABASE_URL / REDIS_URL everything
-runs on the embedded defaults: SQLite and kombu's filesystem broker under ``var/``.
+runs on the embedded defaults: SQLite and a filesystem broker under ``var/``. The web
+server, the Celery worker and beat are supervised: one that exits is restarted.
 """
 
 import argparse
+import contextlib
 import hashlib
 import os
 import signal
@@ -37,18 +39,115 @@ def sh(*args, env=None) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    """Create .venv and install the project with ``extras``, unless already done."""
+    """Create .venv and install the project with ``extras``, unless already done.
+
+    An install with the dev extras also serves ``run``, so CI and developers install once.
+    """
     if not PYTHON.exists():
         print("Creating .venv ...", flush=True)
         venv.create(VENV, with_pip=True)
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    project = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     stamp = VENV / ".installed"
-    if stamp.exists() and stamp.read_text() == wanted:
+    installed = stamp.read_text().split() if stamp.exists() else []
+    if installed[:1] == [project] and (not extras or extras in installed[1:]):
         return
     print(f"Installing the project into .venv ({extras or 'runtime'}) ...", flush=True)
     sh(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     sh(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".[{extras}]" if extras else ".")
-    stamp.write_text(wanted)
+    stamp.write_text(" ".join([project, extras] if extras else [project]))
+
+
+def _die_with_parent() -> None:
+    """In the child: start a session of its own (Ctrl+C reaches run.py only, which stops the
+    children in order) and, on Linux, be sent SIGTERM if run.py itself is killed."""
+    os.setsid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class Supervised:
+    """One child process, restarted with backoff whenever it exits."""
+
+    BACKOFF_FIRST, BACKOFF_MAX, HEALTHY_AFTER = 1.0, 30.0, 60.0
+
+    def __init__(self, name: str, command: list, env: dict):
+        self.name, self.command, self.env = name, [str(c) for c in command], env
+        self.process: subprocess.Popen | None = None
+        self.backoff = self.BACKOFF_FIRST
+        self.restart_at = 0.0
+        self.started_at = 0.0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, preexec_fn=_die_with_parent
+        )
+        self.started_at = time.monotonic()
+
+    def check(self) -> None:
+        """Restart the process if it has exited and its backoff has elapsed."""
+        now = time.monotonic()
+        if self.process is None:
+            if now >= self.restart_at:
+                self.start()
+            return
+        code = self.process.poll()
+        if code is None:
+            return
+        if now - self.started_at > self.HEALTHY_AFTER:
+            self.backoff = self.BACKOFF_FIRST  # it had been running fine: a fresh failure
+        why = f"killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        print(
+            f"run.py: {self.name} {why}; restarting it in {self.backoff:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+        self.process, self.restart_at = None, now + self.backoff
+        self.backoff = min(self.backoff * 2, self.BACKOFF_MAX)
+
+    def terminate(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # Celery stops its own pool children (warm shutdown)
+
+    def wait(self, timeout: float) -> None:
+        """Wait for the process to stop; then kill whatever is left of its session."""
+        if self.process is None:
+            return
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=timeout)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+def portal_processes(env: dict, *, host: str, port: int) -> list[Supervised]:
+    """What `run` keeps running: the web server, one Celery worker, Celery beat.
+
+    On the embedded broker, broadcasts stay off (see gccportal/broker.py): no mingle, gossip
+    or worker heartbeats, which ride on them; the settings turn remote control off.
+    """
+    celery = [BIN / "celery", "-A", "gccportal"]
+    return [
+        Supervised("web", [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"], env),
+        Supervised(
+            "worker",
+            [
+                *celery,
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+            ],
+            env,
+        ),  # fmt: skip
+        Supervised("beat", [*celery, "beat", "--loglevel", "INFO"], env),
+    ]
 
 
 def serve(args) -> int:
@@ -60,28 +159,9 @@ def serve(args) -> int:
 
     url = f"http://{args.host}:{args.port}/"
     env.setdefault("GCC_SITE_URL", url.rstrip("/"))
-    processes = [
-        subprocess.Popen(
-            [str(PYTHON), "manage.py", "runserver", f"{args.host}:{args.port}", "--noreload"],
-            cwd=ROOT,
-            env=env,
-        ),
-        subprocess.Popen(
-            [
-                str(BIN / "celery"),
-                "-A",
-                "gccportal",
-                "worker",
-                "--beat",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
-    ]
+    processes = portal_processes(env, host=args.host, port=args.port)
+    for process in processes:
+        process.start()
     print(
         f"\nGCC Partner Portal: {url}  (reviewers: {url}admin/)\n"
         f"Review clock: one business day = {env['GCC_REVIEW_BUSINESS_DAY_SECONDS']} s. "
@@ -89,25 +169,22 @@ def serve(args) -> int:
         flush=True,
     )
 
-    def stop(*_):
+    stopping = []
+    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C, or a service manager's stop
+        signal.signal(signum, lambda *_: stopping.append(True))
+    while not stopping:
         for process in processes:
-            if process.poll() is None:
-                process.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-    return max((p.returncode or 0) for p in processes)
+            process.check()
+        time.sleep(0.5)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)  # a second Ctrl+C must not leave orphans
+    print("run.py: stopping the web server, the worker and beat ...", flush=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=20)
+    print("run.py: stopped.", flush=True)
+    return 0
 
 
 def test(pytest_args: list[str]) -> int:

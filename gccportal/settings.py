@@ -56,7 +56,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: every response (redirects and errors too) carries the request and correlation ids.
+    # Outermost: any /v1/ error, whatever wrote it, leaves as Partner Center's JSON error body.
+    "gccportal.api.middleware.ApiErrorMiddleware",
+    # Every response (redirects and errors too) carries the request and correlation ids.
     "gccportal.ops.logging.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,18 +212,20 @@ BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:
-    # The embedded default: a real worker and beat with no server, messages as files.
+    # The embedded default: a real worker and beat with no server, messages as files, through
+    # kombu's filesystem transport with atomic writes and exclusive claims (gccportal/broker.py).
     BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT = "gccportal.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
-        "processed_folder": str(BROKER_DIR),
-        "store_processed": False,
-        "control_folder": str(BROKER_DIR / "control"),
-        # The folder is polled, one message per poll: 0.1 s keeps up with beat's sweeps.
-        "polling_interval": 0.1,
+        # How long the worker waits before looking again at an empty folder, or when it
+        # already holds its prefetch of messages: 20 ms keeps bursts flowing.
+        "polling_interval": 0.02,
     }
+    # No broadcasts on files: remote control (and mingle, gossip: run.py's flags) stay off.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_TASK_DEFAULT_QUEUE = env.str("GCC_CELERY_QUEUE", default="gccportal")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -269,6 +273,9 @@ CELERY_BEAT_SCHEDULE = {
 GCC_REVIEW_BUSINESS_DAY_SECONDS = env.float("GCC_REVIEW_BUSINESS_DAY_SECONDS", default=None)
 GCC_REVIEW_BUSINESS_DAYS = 2
 GCC_SWEEP_BATCH_SIZE = env.int("GCC_SWEEP_BATCH_SIZE", default=50)
+# A request or order whose sweep raises is tried once per sweep, this many times in a row, then
+# set aside as stuck (with its error) until someone retries it; the other items go on.
+GCC_SWEEP_MAX_ATTEMPTS = env.int("GCC_SWEEP_MAX_ATTEMPTS", default=3)
 
 # --- Logging ------------------------------------------------------------------------------
 # One line per event, key=value (LOG_FORMAT=logfmt, the default) or JSON (LOG_FORMAT=json),
@@ -313,10 +320,22 @@ GCC_RELATIONSHIP_LINK_DAYS = env.int("GCC_RELATIONSHIP_LINK_DAYS", default=14)
 # --- The /v1/ API -------------------------------------------------------------------------
 # Requests per token, counted in Django's cache (set REDIS_URL so processes share the count).
 GCC_API_RATE = env.str("GCC_API_RATE", default="600/min")
+# Bounds each cache connect and read: a dead or blackholed Redis delays a /v1/ request by about
+# this much (the throttle then fails open, gccportal/api/auth.py).
+GCC_CACHE_TIMEOUT_SECONDS = env.float("GCC_CACHE_TIMEOUT_SECONDS", default=0.5)
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": GCC_CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": GCC_CACHE_TIMEOUT_SECONDS,
+            },
+        }
     }
+# Larger /v1/ request bodies are refused with a 413 before anything reads them.
+GCC_API_MAX_BODY_BYTES = env.int("GCC_API_MAX_BODY_BYTES", default=1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["gccportal.api.auth.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -79,10 +79,20 @@ class Order(models.Model):
     )
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The provisioning sweep's bookkeeping (orders.services.orders_sweep_pending): failed tries
+    # in a row, the last error, and when the sweep set the order aside (until ops retry it).
+    sweep_attempts = models.PositiveSmallIntegerField("failed sweep attempts", default=0)
+    sweep_error = models.TextField("last sweep error", blank=True)
+    stuck_at = models.DateTimeField("stuck since", null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(
+                fields=["stuck_at"], condition=Q(stuck_at__isnull=False), name="order_stuck"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Order {self.reference} for {self.customer}"

@@ -1,5 +1,8 @@
-"""Reads of the catalog, orders and subscriptions, scoped to the acting partner's customers."""
+"""Reads of the catalog, orders and subscriptions, scoped to the acting partner's customers;
+and the ops' side (stuck orders), unscoped."""
 
+import re
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -60,3 +63,37 @@ def subscription_list(*, actor: User, customer: Customer) -> QuerySet[Subscripti
     return Subscription.objects.filter(
         customer=customer, order_line__order__partner_id=actor.partner_id
     ).select_related("offer")
+
+
+# --- The ops' side (every partner's orders) ----------------------------------------------------
+
+
+def stuck_orders() -> QuerySet[Order]:
+    """Orders the provisioning sweep set aside after failing on them, the oldest first."""
+    return (
+        Order.objects.filter(stuck_at__isnull=False)
+        .select_related("customer")
+        .order_by("stuck_at", "pk")
+    )
+
+
+def stuck_order_count() -> int:
+    return Order.objects.filter(stuck_at__isnull=False).count()
+
+
+ORDER_REFERENCE = re.compile(r"^(?:ORD-)?0*(\d+)$", re.IGNORECASE)
+
+
+def order_find(reference: str) -> Order:
+    """An order by its reference (``ORD-000012``), its number (``12``) or its UUID.
+
+    DoesNotExist when there is none.
+    """
+    reference = reference.strip()
+    match = ORDER_REFERENCE.match(reference)
+    if match:
+        return Order.objects.get(pk=int(match.group(1)))
+    try:
+        return Order.objects.get(uuid=uuid.UUID(reference))
+    except ValueError as exc:
+        raise Order.DoesNotExist(reference) from exc

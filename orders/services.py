@@ -19,6 +19,7 @@ from gccportal.queue import enqueue_on_commit
 from partners import permissions
 from partners.models import Partner, User
 from partners.permissions import Action
+from validation.services import SWEEP_RESET, sweep_one_at_a_time
 
 from .eligibility import PurchaseContext, offer_refusal
 from .models import Offer, Order, OrderLine, OrderStatus, Subscription, SubscriptionStatus
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 EMPTY_CART = "Choose at least one offer and a quantity."
 NOT_YOUR_CUSTOMER = "This customer is not managed by your organization."
 NOT_YOUR_SUBSCRIPTION = "This subscription was not ordered by your organization."
+ORDER_NOT_STUCK = "{reference} is not stuck: the provisioning sweep takes it as usual."
 
 
 class OrderError(DomainError):
@@ -250,7 +252,9 @@ def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
         )
     order.status = OrderStatus.COMPLETED
     order.completed_at = now
-    order.save(update_fields=["status", "completed_at"])
+    for name, value in SWEEP_RESET.items():  # earlier failed tries no longer matter
+        setattr(order, name, value)
+    order.save(update_fields=["status", "completed_at", *SWEEP_RESET])
     _notify_order_completed(order, lines)
     logger.info("order %s provisioned", order.pk)
     return True
@@ -280,17 +284,31 @@ def orders_sweep_pending(
     *, now: datetime | None = None, older_than: timedelta = timedelta(seconds=30), batch: int = 50
 ) -> list[int]:
     """Provision orders still pending after ``older_than`` (their task was lost: the broker was
-    down, or a worker died). Claims with ``skip_locked`` so sweeps never queue behind each other.
+    down, or a worker died); return the ids provisioned. Each order is claimed (``skip_locked``)
+    and provisioned on its own transaction: one that raises is retried by the next sweeps, then
+    set aside as stuck, and never holds up the others (validation.services.sweep_one_at_a_time).
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        pending = list(
-            Order.objects.select_for_update(skip_locked=True)
-            .filter(status=OrderStatus.PENDING, created_at__lte=now - older_than)
-            .order_by("created_at")
-            .values_list("pk", flat=True)[:batch]
-        )
-        return [pk for pk in pending if order_provision(order_id=pk, now=now)]
+    pending = Order.objects.filter(
+        status=OrderStatus.PENDING, created_at__lte=now - older_than, stuck_at__isnull=True
+    ).order_by("created_at", "pk")
+    outcome = sweep_one_at_a_time(
+        pending, lambda pk: order_provision(order_id=pk, now=now), limit=batch, now=now
+    )
+    return [pk for pk, provisioned in outcome.done.items() if provisioned]
+
+
+@transaction.atomic
+def order_retry(*, order_id: int) -> Order:
+    """Put a stuck order back: the next provisioning sweep tries it again, with a fresh count."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.stuck_at is None:
+        raise OrderError(ORDER_NOT_STUCK.format(reference=order.reference))
+    for name, value in SWEEP_RESET.items():
+        setattr(order, name, value)
+    order.save(update_fields=list(SWEEP_RESET))
+    logger.info("order %s put back for the provisioning sweep", order.pk)
+    return order
 
 
 # --- The catalog ---------------------------------------------------------------------------

@@ -102,6 +102,19 @@ class AssignedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StuckFilter(admin.SimpleListFilter):
+    title = "stuck"
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Stuck (set aside by the sweep)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(stuck_at__isnull=False)
+        return queryset
+
+
 def _due_text(vr: ValidationRequest, now) -> str:
     if not vr.is_open:
         return "—"
@@ -129,7 +142,7 @@ class ValidationRequestAdmin(AuditedAdmin):
         "due",
         "assigned_to",
     ]
-    list_filter = ["status", "kind", DueFilter, AssignedFilter]
+    list_filter = ["status", "kind", DueFilter, AssignedFilter, StuckFilter]
     search_fields = [
         "organization_name",
         "partner__name",
@@ -143,7 +156,7 @@ class ValidationRequestAdmin(AuditedAdmin):
     empty_value_display = "—"
     date_hierarchy = "submitted_at"
     inlines = [ValidationEventInline]
-    actions = ["approve_selected", "reject_selected", "assign_selected_to_me"]
+    actions = ["approve_selected", "reject_selected", "assign_selected_to_me", "retry_selected"]
     change_form_template = "admin/validation/validationrequest/change_form.html"
     change_list_template = "admin/validation/validationrequest/change_list.html"
     COMMON_FIELDS = [
@@ -197,10 +210,27 @@ class ValidationRequestAdmin(AuditedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         entered = self.COMMON_FIELDS + self.KIND_FIELDS.get(obj.kind if obj else "", [])
-        return [
+        fieldsets = [
             ("What the partner entered", {"fields": entered}),
             ("Review", {"fields": self.REVIEW_FIELDS}),
         ]
+        if obj and (obj.sweep_attempts or obj.stuck_at):
+            fieldsets.insert(
+                0, ("The simulated reviewer's sweep failed", self._sweep_fieldset(obj))
+            )
+        return fieldsets
+
+    @staticmethod
+    def _sweep_fieldset(vr: ValidationRequest) -> dict:
+        if vr.stuck_at:
+            why = (
+                "Set aside as stuck: the sweep no longer takes this request. Decide it here, or "
+                'put it back for the sweep from the queue (action "Retry selected stuck '
+                'requests").'
+            )
+        else:
+            why = "The next sweeps try again; after the last attempt the request is set aside."
+        return {"fields": [("sweep_attempts", "stuck_at"), "sweep_error"], "description": why}
 
     def get_readonly_fields(self, request, obj=None):
         displays = [
@@ -270,9 +300,14 @@ class ValidationRequestAdmin(AuditedAdmin):
     @admin.display(description="state", ordering="status")
     def review_state(self, vr):
         label = "Info requested" if vr.status == RequestState.INFO_REQUESTED else None
-        return format_html(
+        state = format_html(
             '<span class="state state-{}">{}</span>', vr.status, label or vr.get_status_display()
         )
+        if vr.stuck_at:
+            return format_html(
+                '{} <strong class="overdue" title="{}">stuck</strong>', state, vr.sweep_error
+            )
+        return state
 
     @admin.display(description="submitted", ordering="submitted_at")
     def submitted(self, vr):
@@ -470,6 +505,16 @@ class ValidationRequestAdmin(AuditedAdmin):
         return TemplateResponse(
             request, "admin/validation/validationrequest/reject_selected.html", context
         )
+
+    @admin.action(
+        description="Retry selected stuck requests (the next sweep tries them again)",
+        permissions=["decide"],
+    )
+    def retry_selected(self, request, queryset):
+        outcome = services.validation_requests_bulk_retry(
+            request_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self._report(request, outcome, "put back for the sweep")
 
     @admin.action(description="Assign selected requests to me", permissions=["decide"])
     def assign_selected_to_me(self, request, queryset):

@@ -147,6 +147,12 @@ class ValidationRequest(models.Model):
         verbose_name="assigned reviewer",
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
+    # The sweep's bookkeeping (validation.services.sweep_reviews): failed tries in a row, the
+    # last error, and when the sweep set the request aside. A stuck request is left to
+    # reviewers until one retries it (admin action) or decides it.
+    sweep_attempts = models.PositiveSmallIntegerField("failed sweep attempts", default=0)
+    sweep_error = models.TextField("last sweep error", blank=True)
+    stuck_at = models.DateTimeField("stuck since", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -157,6 +163,9 @@ class ValidationRequest(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["decided_at"]),
             models.Index(fields=["tenant_id", "submitted_at"]),
+            models.Index(
+                fields=["stuck_at"], condition=Q(stuck_at__isnull=False), name="request_stuck"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -80,6 +80,11 @@ def validation_requests_same_tenant(
     return list(earlier[:limit]), earlier.count()
 
 
+def stuck_validation_request_count() -> int:
+    """Requests the sweep set aside after failing on them (until a reviewer retries them)."""
+    return ValidationRequest.objects.filter(stuck_at__isnull=False).count()
+
+
 @dataclass(frozen=True)
 class DayFigures:
     day: date

@@ -7,11 +7,15 @@ expects, so the loser changes nothing and is told so.
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from customers.models import SpecialQualificationKind
@@ -58,6 +62,10 @@ NOTHING_TO_ASSIGN = "This request is already {state}; there is nothing left to a
 NOT_SAFE_TO_BULK_APPROVE = (
     "Not every eligibility check holds: open the request and decide it on its own."
 )
+NOT_STUCK = "This request is not stuck: the sweep takes it as usual; nothing to retry."
+# Whoever moves a request on (the review starts, a decision, a retry) clears the sweep's
+# bookkeeping: only failures in a row count, and a decided request is not stuck.
+SWEEP_RESET = {"sweep_attempts": 0, "sweep_error": "", "stuck_at": None}
 
 
 class ReviewError(DomainError):
@@ -269,9 +277,11 @@ def validation_request_screen(*, request_id: int, now: datetime | None = None) -
     request.status = RequestState.IN_REVIEW
     request.screened_at = now
     request.checklist = [f.as_dict() for f in request_findings(request)]
+    for name, value in SWEEP_RESET.items():
+        setattr(request, name, value)
     _save(
         request,
-        ["status", "screened_at", "checklist"],
+        ["status", "screened_at", "checklist", *SWEEP_RESET],
         actor=None,
         reason="Review started; eligibility checklist recorded.",
     )
@@ -324,6 +334,7 @@ def validation_request_decide(
             info_request_message=note,
             info_response="",
             paused_at=now,
+            **SWEEP_RESET,
         )
     elif decision in DECIDED_STATES:
         if decision == RequestState.REJECTED and not note:
@@ -337,6 +348,7 @@ def validation_request_decide(
             decided_at=now,
             decided_by=actor,
             decision_reason=note if decision == RequestState.REJECTED else "",
+            **SWEEP_RESET,
         )
         if decision == RequestState.APPROVED:
             _on_approval(request, now=now)
@@ -491,42 +503,144 @@ def simulated_review_decide(*, request_id: int, now: datetime | None = None) -> 
         )
 
 
+# --- The sweeps ------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepOutcome:
+    done: dict[int, object] = field(default_factory=dict)  # pk -> what the work returned
+    failed: dict[int, str] = field(default_factory=dict)  # pk -> "ExceptionClass: message"
+    stuck: list[int] = field(default_factory=list)  # set aside by this sweep
+
+
+def sweep_one_at_a_time(
+    candidates: QuerySet, work: Callable[[int], object], *, limit: int, now: datetime
+) -> SweepOutcome:
+    """Run ``work(pk)`` on up to ``limit`` of ``candidates`` (in their order), each claimed and
+    committed on its own transaction: ``select_for_update(skip_locked=True)`` on that one row,
+    so two sweeps on PostgreSQL split the work and never take the same item.
+
+    An item whose work raises is rolled back alone (a savepoint), counted as a failed attempt
+    while still locked, and set aside as stuck after ``GCC_SWEEP_MAX_ATTEMPTS`` failures in a
+    row; the sweep goes on with the rest. Each item is tried at most once per sweep.
+    ``candidates`` is a queryset of a model with ``sweep_attempts``, ``sweep_error`` and
+    ``stuck_at`` that leaves stuck items out. The orders' provisioning sweep uses it too.
+    """
+    outcome = SweepOutcome()
+    tried: list[int] = []
+    for _ in range(limit):
+        with transaction.atomic():
+            pk = (
+                candidates.select_for_update(skip_locked=True)
+                .exclude(pk__in=tried)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is None:
+                break
+            tried.append(pk)
+            try:
+                with transaction.atomic():
+                    outcome.done[pk] = work(pk)
+            except Exception as exc:  # one bad item must not stop the others
+                outcome.failed[pk], stuck = _sweep_failure_record(
+                    candidates.model, pk, exc, now=now
+                )
+                if stuck:
+                    outcome.stuck.append(pk)
+    return outcome
+
+
+def _short_error(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return (f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__)[:300]
+
+
+def _sweep_failure_record(model, pk: int, exc: Exception, *, now: datetime) -> tuple[str, bool]:
+    """Count a failed try on the item (locked by the caller); return its error and whether it
+    is now stuck. The full traceback goes to the log."""
+    item = model.objects.get(pk=pk)
+    item.sweep_attempts += 1
+    item.sweep_error = _short_error(exc)
+    limit = settings.GCC_SWEEP_MAX_ATTEMPTS
+    stuck = item.sweep_attempts >= limit
+    if stuck:
+        item.stuck_at = now
+    item._change_reason = f"Sweep attempt {item.sweep_attempts} of {limit} failed" + (
+        ": set aside (stuck)." if stuck else "."
+    )  # the history row's reason (validation requests)
+    item.save(update_fields=list(SWEEP_RESET))
+    logger.error(
+        "sweep: %s %s failed (attempt %d of %d)%s",
+        model._meta.label,
+        pk,
+        item.sweep_attempts,
+        limit,
+        ", set aside as stuck" if stuck else "",
+        exc_info=exc,
+        extra={"item": f"{model._meta.label_lower}:{pk}", "stuck": stuck},
+    )
+    return item.sweep_error, stuck
+
+
 @dataclass
 class SweepReport:
     screened: list[int] = field(default_factory=list)
     decided: dict[int, str] = field(default_factory=dict)
     skipped: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)  # request id -> its error
+    stuck: list[int] = field(default_factory=list)  # set aside by this sweep
+
+
+def _simulated_decision(request_id: int, *, now: datetime) -> str | None:
+    try:
+        return simulated_review_decide(request_id=request_id, now=now).status
+    except AlreadyDecided:
+        return None  # a reviewer decided it meanwhile
 
 
 def sweep_reviews(*, now: datetime | None = None, batch_size: int = 50) -> SweepReport:
     """Screen whatever was never screened and decide whatever is due. Safe to run anywhere, twice.
 
-    Due requests are claimed with ``select_for_update(skip_locked=True)``, so two sweeps on
-    PostgreSQL split the work instead of queueing behind each other.
+    Each request is claimed, screened or decided, and committed on its own (see
+    ``sweep_one_at_a_time``): one that raises is retried by the next sweeps, then set aside as
+    stuck, and never holds up the others.
     """
     now = now or timezone.now()
-    report = SweepReport()
-    unscreened = ValidationRequest.objects.filter(status=RequestState.SUBMITTED).values_list(
-        "pk", flat=True
-    )[:batch_size]
-    for pk in list(unscreened):
-        if validation_request_screen(request_id=pk, now=now):
-            report.screened.append(pk)
-    with transaction.atomic():
-        due = list(
-            ValidationRequest.objects.select_for_update(skip_locked=True)
-            .filter(status=RequestState.IN_REVIEW, due_at__lte=now)
-            .order_by("due_at")
-            .values_list("pk", flat=True)[:batch_size]
-        )
-        for pk in due:
-            try:
-                decided = simulated_review_decide(request_id=pk, now=now)
-            except AlreadyDecided:
-                report.skipped.append(pk)
-            else:
-                report.decided[pk] = decided.status
-    return report
+    waiting = ValidationRequest.objects.filter(stuck_at__isnull=True)
+    screened = sweep_one_at_a_time(
+        waiting.filter(status=RequestState.SUBMITTED).order_by("submitted_at", "pk"),
+        lambda pk: validation_request_screen(request_id=pk, now=now),
+        limit=batch_size,
+        now=now,
+    )
+    decided = sweep_one_at_a_time(
+        waiting.filter(status=RequestState.IN_REVIEW, due_at__lte=now).order_by("due_at", "pk"),
+        partial(_simulated_decision, now=now),
+        limit=batch_size,
+        now=now,
+    )
+    return SweepReport(
+        screened=[pk for pk, started in screened.done.items() if started],
+        decided={pk: state for pk, state in decided.done.items() if state},
+        skipped=[pk for pk, state in decided.done.items() if not state],
+        failed=screened.failed | decided.failed,
+        stuck=screened.stuck + decided.stuck,
+    )
+
+
+@transaction.atomic
+def validation_request_retry(*, request_id: int, actor: User) -> ValidationRequest:
+    """A reviewer puts a stuck request back: the next sweep tries it again, with a fresh count."""
+    _require_reviewer(actor)
+    request = ValidationRequest.objects.select_for_update().get(pk=request_id)
+    if request.stuck_at is None:
+        raise ReviewError(NOT_STUCK)
+    for name, value in SWEEP_RESET.items():
+        setattr(request, name, value)
+    _save(request, SWEEP_RESET, actor=actor, reason="Put back for the sweep after it was stuck.")
+    logger.info("validation request %s put back for the sweep by %s", request.pk, actor)
+    return request
 
 
 def _notify(request: ValidationRequest, name: str, event: ValidationEvent) -> None:
@@ -610,6 +724,20 @@ def validation_requests_bulk_reject(
             validation_request_decide(
                 request_id=pk, decision=RequestState.REJECTED, actor=actor, note=reason, now=now
             )
+        except DomainError as exc:
+            outcome.skipped[pk] = exc.message
+        else:
+            outcome.done.append(pk)
+    return outcome
+
+
+def validation_requests_bulk_retry(*, request_ids, actor: User) -> BulkOutcome:
+    """Put each stuck request back for the sweep; skip those that are not stuck."""
+    _require_reviewer(actor)
+    outcome = BulkOutcome()
+    for pk in sorted(request_ids):
+        try:
+            validation_request_retry(request_id=pk, actor=actor)
         except DomainError as exc:
             outcome.skipped[pk] = exc.message
         else:

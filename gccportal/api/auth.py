@@ -1,10 +1,14 @@
 """Bearer-token authentication and the per-token rate limit."""
 
+import logging
+
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
 
 from .services import api_token_authenticate
+
+logger = logging.getLogger(__name__)
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -36,7 +40,11 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class TokenRateThrottle(throttling.SimpleRateThrottle):
-    """``GCC_API_RATE`` requests per token (e.g. ``600/min``), counted in Django's cache."""
+    """``GCC_API_RATE`` requests per token (e.g. ``600/min``), counted in Django's cache.
+
+    Fails open: with the cache unreachable (Redis down) the request goes through unthrottled
+    and a warning is logged; a cache outage must never be an API outage.
+    """
 
     scope = "api"
 
@@ -46,7 +54,11 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
     def allow_request(self, request, view):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        try:
+            return super().allow_request(request, view)  # reads and writes the cache
+        except Exception as exc:  # each cache backend raises its own client's errors
+            logger.warning("rate-limit cache unreachable, request not throttled: %s", exc)
+            return True
 
     def get_cache_key(self, request, view):
         token = request.auth

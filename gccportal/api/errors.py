@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -25,6 +26,7 @@ from validation import services as validation_services
 logger = logging.getLogger(__name__)
 
 SOURCE = "PartnerFD"
+JSON = "application/json; charset=utf-8"  # as Partner Center answers (renderers.JsonRenderer)
 
 
 class ApiError(exceptions.APIException):
@@ -128,6 +130,11 @@ def error_body(code: int, description: str, data=None) -> dict:
     return {"code": code, "description": description, "data": data or [], "source": SOURCE}
 
 
+def error_response(http_status: int, code: int, description: str) -> JsonResponse:
+    """An error body answered outside DRF (the middleware, the unknown-route view)."""
+    return JsonResponse(error_body(code, description), status=http_status, content_type=JSON)
+
+
 def exception_handler(exc, context):
     """DRF's EXCEPTION_HANDLER: every refusal in the reference's shape, never a 500 for input."""
     if isinstance(exc, exceptions.Throttled):
@@ -151,7 +158,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.APIException):
         http_status, code, description, data = _drf_error(exc)
     else:
-        return None  # a real bug: Django's 500
+        return None  # a real bug: Django's 500, in this shape by middleware.ApiErrorMiddleware
     headers = {}
     if http_status == status.HTTP_401_UNAUTHORIZED:
         headers["WWW-Authenticate"] = 'Bearer realm="api"'

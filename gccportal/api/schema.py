@@ -23,8 +23,11 @@ ERROR_STATUSES = {
     "405": "Method not allowed.",
     "406": "Not acceptable.",
     "409": "Conflicts with the current state (see description).",
+    "411": "A request body was sent without a Content-Length.",
     "412": "The If-Match ETag is no longer valid.",
+    "413": "The request body is over the API's limit (GCC_API_MAX_BODY_BYTES, 1 MiB by default).",
     "415": "Unsupported media type.",
+    "500": "An internal error (logged; quote the response's MS-CorrelationId).",
 }
 REQUEST_HEADERS = ("MS-RequestId", "MS-CorrelationId")
 

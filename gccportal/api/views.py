@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.core import signing
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -26,7 +25,7 @@ from validation.models import OPEN_STATES, RequestState
 
 from . import serializers as s
 from .base import ApiView
-from .errors import CUSTOMER_NOT_FOUND, ApiError, error_body, invalid, not_found
+from .errors import CUSTOMER_NOT_FOUND, ApiError, error_response, invalid, not_found
 from .keys import parse
 
 GCC = s.GCC.value
@@ -712,4 +711,4 @@ class SubscriptionView(ApiView):
 
 def unknown_route(request, *args, **kwargs):
     """Any other /v1/ path: a 404 in the reference's shape, not an HTML page."""
-    return JsonResponse(error_body(1000, "The resource was not found."), status=404)
+    return error_response(404, 1000, "The resource was not found.")

@@ -1,10 +1,12 @@
-"""/healthz: is the database up, is the broker reachable, and when did the background work last run.
+"""/healthz: is the database up, is the broker reachable, when did the background work last run,
+and how many requests and orders the sweeps set aside as stuck.
 
 The checks are django-health-check's (its ``Database`` check, our ``Broker`` check on its
 ``HealthCheck`` base, run with its per-check timeout). Its own view answers 500 and has no place
 for the heartbeat ages, so this small view renders the JSON: 200 when every check passes, 503
-naming the failing ones otherwise. The ages are reported, not judged: a deployment decides how
-old is too old (``gcc_status --max-heartbeat-age`` can fail on it).
+naming the failing ones otherwise. The body never carries a check's error text (it can name
+hosts, ports, paths): that goes to the log. The ages and stuck counts are reported, not judged:
+a deployment decides how old is too old (``gcc_status --max-heartbeat-age`` can fail on it).
 """
 
 import asyncio
@@ -22,6 +24,9 @@ from health_check.base import HealthCheck
 from health_check.checks import Database
 from health_check.exceptions import ServiceUnavailable
 from kombu import Connection
+
+from orders.selectors import stuck_order_count
+from validation.selectors import stuck_validation_request_count
 
 from .heartbeats import heartbeat_ages
 
@@ -49,8 +54,12 @@ class Broker(HealthCheck):
         options.setdefault("socket_timeout", seconds)
         options.setdefault("socket_connect_timeout", seconds)
         options["max_retries"] = 0
+        embedded = getattr(settings, "CELERY_BROKER_TRANSPORT", None)  # gccportal/broker.py
         connection = Connection(
-            settings.CELERY_BROKER_URL, connect_timeout=seconds, transport_options=options
+            settings.CELERY_BROKER_URL,
+            transport=embedded,
+            connect_timeout=seconds,
+            transport_options=options,
         )
         try:
             connection.ensure_connection(max_retries=1, interval_start=0, timeout=seconds)
@@ -60,11 +69,7 @@ class Broker(HealthCheck):
                 client.ping()  # Redis: a round trip, not just an open socket
             folder = options.get("data_folder_out")
             # The embedded broker: a folder this process can write to.
-            if (
-                connection.transport_cls == "filesystem"
-                and folder
-                and not os.access(folder, os.W_OK)
-            ):
+            if embedded and folder and not os.access(folder, os.W_OK):
                 raise OSError(f"{folder} is not writable")
         except Exception as exc:  # kombu and redis raise several kinds
             raise ServiceUnavailable(f"broker unreachable ({type(exc).__name__})") from exc
@@ -75,35 +80,48 @@ class Broker(HealthCheck):
 CHECKS = {"database": Database, "broker": Broker}
 
 
-async def _run_checks() -> dict[str, str]:
+async def _run_checks() -> dict[str, Exception | None]:
+    """Each check's error, None when it passed."""
     names = list(CHECKS)
     results = await asyncio.gather(*(CHECKS[name]().get_result() for name in names))
-    return {
-        name: "ok" if result.error is None else str(result.error)
-        for name, result in zip(names, results, strict=True)
-    }
+    return {name: result.error for name, result in zip(names, results, strict=True)}
 
 
-def _ages() -> dict:
+def _database_figures() -> tuple[dict, dict]:
+    """The heartbeat ages and the stuck counts; nothing if the database fails meanwhile."""
     try:
-        return {name: age.as_dict for name, age in heartbeat_ages().items()}
+        ages = {name: age.as_dict for name, age in heartbeat_ages().items()}
+        stuck = {
+            "validation_requests": stuck_validation_request_count(),
+            "orders": stuck_order_count(),
+        }
     except DatabaseError:
-        return {}
+        logger.warning("health: the database failed after its check passed", exc_info=True)
+        return {}, {}
+    return ages, stuck
 
 
 @transaction.non_atomic_requests
 async def healthz(request):
-    checks = await _run_checks()
-    ages = await sync_to_async(_ages)() if checks["database"] == "ok" else {}
-    failing = [name for name, outcome in checks.items() if outcome != "ok"]
+    errors = await _run_checks()
+    failing = [name for name, error in errors.items() if error is not None]
+    ages, stuck = ({}, {}) if "database" in failing else await sync_to_async(_database_figures)()
     body = {
         "status": "ok" if not failing else "unavailable",
         "failing": failing,
-        "checks": checks,
+        "checks": {
+            name: f"Unavailable: {name} unreachable" if error is not None else "ok"
+            for name, error in errors.items()
+        },
         "heartbeats": ages,
+        "stuck": stuck,
     }
-    if failing:
-        logger.warning("health check failing", extra={"failing": ",".join(failing)})
+    for name in failing:
+        error = errors[name]
+        logger.warning(
+            "health check failing",
+            extra={"check": name, "error": str(error), "cause": str(error.__cause__ or "")},
+        )
     response = JsonResponse(body, status=503 if failing else 200)
     add_never_cache_headers(response)
     return response

@@ -19,6 +19,7 @@ import uuid
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.utils.functional import empty
 
 REQUEST_ID_HEADER = "X-Request-ID"
 CORRELATION_ID_HEADER = "MS-CorrelationId"
@@ -40,6 +41,18 @@ def _incoming_or_new(value: str | None) -> str:
 
 def current_correlation_id() -> str:
     return correlation_id_var.get()
+
+
+def _loaded_user_id(request) -> int | None:
+    """The signed-in user's id if the view already loaded the user, else None.
+
+    Never loads it here: that reads the session from the database, and with the database down
+    the log line would turn the response (/healthz's 503, say) into a 500.
+    """
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:  # a lazy user never read
+        return None
+    return user.pk if user.is_authenticated else None
 
 
 class RequestContextMiddleware:
@@ -66,7 +79,6 @@ class RequestContextMiddleware:
     def _log(request, response, started) -> None:
         if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return
-        user = getattr(request, "user", None)
         level = logging.DEBUG if request.path == "/healthz" else logging.INFO
         logger.log(
             level,
@@ -76,7 +88,7 @@ class RequestContextMiddleware:
                 "path": request.path,
                 "status": response.status_code,
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "user_id": _loaded_user_id(request),
             },
         )
 

@@ -58,3 +58,22 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S %Z}"
+
+
+class QueueProbe(models.Model):
+    """One probe task's run: ``manage.py queue_probe`` enqueues probes and waits for these rows.
+
+    No unique constraint on purpose: a message delivered twice shows as two rows.
+    """
+
+    label = models.CharField(max_length=100, db_index=True)
+    seq = models.PositiveIntegerField()
+    enqueued_at = models.DateTimeField()
+    executed_at = models.DateTimeField()
+    task_id = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["label", "seq"]
+
+    def __str__(self) -> str:
+        return f"probe {self.label}#{self.seq}"

@@ -1,9 +1,11 @@
-"""Thin Celery wrappers: sending recorded emails, and the worker's heartbeat."""
+"""Thin Celery wrappers: sending recorded emails, the worker's heartbeat, queue probes."""
+
+from datetime import datetime
 
 from celery import shared_task
 from django.conf import settings
 
-from . import heartbeats, notifications
+from . import heartbeats, notifications, probes
 
 
 @shared_task(
@@ -24,3 +26,13 @@ def send_pending_emails_task() -> list[int]:
 @shared_task
 def worker_heartbeat_task() -> None:
     heartbeats.heartbeat_record(name=heartbeats.WORKER)
+
+
+@shared_task(bind=True)
+def queue_probe_task(self, label: str, seq: int, enqueued_at: str) -> None:
+    probes.probe_record(
+        label=label,
+        seq=seq,
+        enqueued_at=datetime.fromisoformat(enqueued_at),
+        task_id=self.request.id or "",
+    )

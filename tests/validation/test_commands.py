@@ -45,6 +45,8 @@ def run(*args) -> str:
         "gcc_status",
         "create_agent",
         "create_reviewer",
+        "queue_probe",
+        "stuck_orders",
     ],
 )
 def test_every_command_has_help(command, capsys):

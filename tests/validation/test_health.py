@@ -4,9 +4,12 @@ import json
 import logging
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from health_check.checks import Database
@@ -17,11 +20,40 @@ from gccportal.ops import logging as structured
 from gccportal.ops.heartbeats import REVIEW_SWEEP, WORKER, heartbeat_record
 from gccportal.ops.models import Heartbeat
 from gccportal.ops.tasks import worker_heartbeat_task
+from validation.models import ValidationRequest
 from validation.tasks import sweep_reviews_task
+
+from ..factories import PartnerRequestFactory
 
 pytestmark = pytest.mark.django_db
 HEALTHZ = reverse("healthz")
 CLOSED_PORT = "redis://127.0.0.1:6390/0"  # nothing listens here
+
+
+@contextmanager
+def unreachable_database():
+    """Point the default database's settings where nothing answers until the block ends:
+    PostgreSQL at 127.0.0.1 port 1, SQLite at a file in a folder that does not exist. Every
+    new connection, in any thread, reads these settings; the open one is closed first.
+
+    Yields what the database says to whoever connects, and the details the body must not name.
+    """
+    settings_dict = connection.settings_dict
+    saved = dict(settings_dict)
+    if connection.vendor == "postgresql":
+        settings_dict.update(HOST="127.0.0.1", PORT="1")
+        secrets = ["127.0.0.1", "port 1", saved["NAME"]]
+    else:
+        settings_dict["NAME"] = "/nonexistent-gcc-folder/gccportal.sqlite3"
+        secrets = ["nonexistent-gcc-folder", "gccportal.sqlite3"]
+    connection.close()
+    try:
+        with pytest.raises(OperationalError) as refused:
+            connection.ensure_connection()
+        yield refused.value, secrets
+    finally:
+        connection.close()
+        settings_dict.update(saved)
 
 
 class TestHealthz:
@@ -34,6 +66,7 @@ class TestHealthz:
         assert body["checks"] == {"database": "ok", "broker": "ok"}
         assert 11 <= body["heartbeats"]["worker"]["age_seconds"] < 60
         assert body["heartbeats"]["review_sweep"] == {"last_seen": None, "age_seconds": None}
+        assert body["stuck"] == {"validation_requests": 0, "orders": 0}
         assert "no-cache" in response["Cache-Control"]
 
     def test_broker_down_answers_503_within_seconds(self, client, settings):
@@ -60,6 +93,32 @@ class TestHealthz:
         assert response.json()["failing"] == ["database"]
         assert response.json()["heartbeats"] == {}
 
+    @pytest.mark.django_db(transaction=True)  # the test's own connection is closed and reopened
+    @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "session-cookie"])
+    def test_an_unreachable_database_answers_503_json_without_its_details(
+        self, client, admin_agent, signed_in, caplog
+    ):
+        if signed_in:  # the session lives in the database: reading it after the view would fail
+            client.force_login(admin_agent)
+            assert client.cookies["sessionid"].value
+        client.raise_request_exception = False  # a 500 must show as one, not as a test error
+        with unreachable_database() as (refused, secrets), caplog.at_level(logging.WARNING):
+            response = client.get(HEALTHZ)
+        assert response.status_code == 503
+        assert response["Content-Type"] == "application/json"
+        body = response.json()
+        assert body["status"] == "unavailable" and body["failing"] == ["database"]
+        assert body["checks"]["database"] == "Unavailable: database unreachable"
+        assert body["heartbeats"] == {} and body["stuck"] == {}
+        text = response.content.decode()
+        error = str(refused).strip()
+        for hidden in [*secrets, error, error.splitlines()[0], error.rsplit(":")[0]]:
+            assert hidden not in text
+        # The details are in the log, for ops.
+        logged = [r for r in caplog.records if r.getMessage() == "health check failing"]
+        assert [r.check for r in logged] == ["database"]
+        assert error.splitlines()[0] in logged[0].cause
+
     def test_a_missing_embedded_broker_folder_fails(self, client, settings, tmp_path):
         settings.CELERY_BROKER_URL = "filesystem://"
         settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -81,13 +140,22 @@ class TestHealthz:
         response = client.get(HEALTHZ)
         assert response.status_code == 200 and not response.cookies
 
+    def test_reports_stuck_requests_and_orders_without_failing(self, client):
+        request = PartnerRequestFactory()
+        ValidationRequest.objects.filter(pk=request.pk).update(
+            stuck_at=timezone.now(), sweep_attempts=3, sweep_error="ValueError: boom"
+        )
+        response = client.get(HEALTHZ)
+        assert response.status_code == 200
+        assert response.json()["stuck"] == {"validation_requests": 1, "orders": 0}
+
 
 class TestHeartbeats:
     def test_the_sweep_task_records_its_run(self):
         sweep_reviews_task()
         beat = Heartbeat.objects.get(name=REVIEW_SWEEP)
         assert (timezone.now() - beat.at).total_seconds() < 60
-        assert beat.detail == {"screened": [], "decided": {}}
+        assert beat.detail == {"screened": [], "decided": {}, "failed": {}}
 
     def test_the_worker_heartbeat_task(self):
         worker_heartbeat_task()
@@ -113,6 +181,20 @@ class TestRequestIds:
     def test_an_unsafe_incoming_id_is_replaced(self, client):
         response = client.get(reverse("login"), HTTP_X_REQUEST_ID='x" injected=1')
         assert response["X-Request-ID"] != 'x" injected=1'
+
+    def test_the_log_line_names_the_user_the_view_loaded_and_never_loads_it(
+        self, client, admin_agent, caplog
+    ):
+        client.force_login(admin_agent)
+        with caplog.at_level(logging.DEBUG, logger="gccportal.requests"):
+            client.get(reverse("home"))
+            with CaptureQueriesContext(connection) as queries:
+                client.get(HEALTHZ)
+        assert queries.captured_queries  # the heartbeats and the stuck counts
+        assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+        home, health = [r for r in caplog.records if r.name == "gccportal.requests"]
+        assert (home.path, home.user_id) == ("/", admin_agent.pk)
+        assert (health.path, health.user_id) == ("/healthz", None)
 
     def test_one_log_line_per_request_with_its_ids(self, client, caplog):
         with caplog.at_level(logging.INFO, logger="gccportal.requests"):

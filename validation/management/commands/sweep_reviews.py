@@ -33,5 +33,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Skipped (decided meanwhile by someone else): {len(report.skipped)}")
             for pk in report.skipped:
                 self.stdout.write(f"  {ref(pk)}")
-        if not (report.screened or report.decided or report.skipped):
+        if report.failed:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Failed (tried again next sweep unless stuck): {len(report.failed)}"
+                )
+            )
+            for pk, error in report.failed.items():
+                stuck = "  set aside as stuck" if pk in report.stuck else ""
+                self.stdout.write(f"  {ref(pk)}  {error}{stuck}")
+        if not (report.screened or report.decided or report.skipped or report.failed):
             self.stdout.write(self.style.SUCCESS("Nothing to do: no request is new or due."))

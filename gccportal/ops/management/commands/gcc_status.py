@@ -5,7 +5,8 @@ from django.db import DatabaseError
 
 from gccportal.ops.heartbeats import REVIEW_SWEEP, WORKER, heartbeat_ages
 from gccportal.ops.notifications import email_outbox_counts
-from validation.selectors import review_dashboard
+from orders.selectors import stuck_order_count
+from validation.selectors import review_dashboard, stuck_validation_request_count
 
 
 def _age(seconds: float | None) -> str:
@@ -21,7 +22,8 @@ def _age(seconds: float | None) -> str:
 class Command(BaseCommand):
     help = (
         "The portal at a glance: validation requests by state, overdue and unassigned ones, "
-        "the email outbox, and how long ago the worker's heartbeat and the review sweep ran."
+        "the requests and orders the sweeps set aside as stuck, the email outbox, and how long "
+        "ago the worker's heartbeat and the review sweep ran."
     )
 
     def add_arguments(self, parser):
@@ -43,6 +45,10 @@ class Command(BaseCommand):
             figures = review_dashboard()
             ages = heartbeat_ages()
             emails = email_outbox_counts()
+            stuck = {
+                "validation_requests": stuck_validation_request_count(),
+                "orders": stuck_order_count(),
+            }
         except DatabaseError as exc:
             raise CommandError(f"The database cannot be read: {exc}") from exc
         status = {
@@ -50,6 +56,7 @@ class Command(BaseCommand):
             "open": figures.open_total,
             "overdue": figures.overdue,
             "unassigned": figures.unassigned,
+            "stuck": stuck,
             "emails": emails,
             "heartbeats": {name: age.as_dict for name, age in ages.items()},
         }
@@ -61,6 +68,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {label:<24}{count:>6}")
             self.stdout.write(f"  {'Overdue':<24}{figures.overdue:>6}")
             self.stdout.write(f"  {'Open and unassigned':<24}{figures.unassigned:>6}")
+            # Set aside by a sweep after failing on them: the admin's "Stuck" filter, and
+            # manage.py stuck_orders, show the errors and put them back.
+            self.stdout.write("Stuck (set aside by the sweeps)")
+            self.stdout.write(f"  {'Validation requests':<24}{stuck['validation_requests']:>6}")
+            self.stdout.write(f"  {'Orders':<24}{stuck['orders']:>6}")
             self.stdout.write("Emails")
             for state, count in emails.items():
                 self.stdout.write(f"  {state:<24}{count:>6}")
