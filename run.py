@@ -125,7 +125,7 @@ class Supervised:
 def portal_processes(env: dict, *, host: str, port: int) -> list[Supervised]:
     """What `run` keeps running: the web server, one Celery worker, Celery beat.
 
-    On the embedded broker, broadcasts stay off (see gccportal/broker.py): no mingle, gossip
+    On the embedded broker, broadcasts stay off (see lib/broker.py): no mingle, gossip
     or worker heartbeats, which ride on them; the settings turn remote control off.
     """
     celery = [BIN / "celery", "-A", "gccportal"]

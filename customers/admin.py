@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Customer, CustomerRelationship, RelationshipRequest, SpecialQualification
+from validation.models import SpecialQualification
+
+from .models import Customer, CustomerRelationship
 
 
 class SpecialQualificationInline(admin.TabularInline):
@@ -21,11 +23,3 @@ class CustomerAdmin(admin.ModelAdmin):
     list_display = ["company_name", "domain", "tenant_id", "created_at"]
     search_fields = ["company_name", "domain", "=tenant_id"]
     inlines = [SpecialQualificationInline, CustomerRelationshipInline]
-
-
-@admin.register(RelationshipRequest)
-class RelationshipRequestAdmin(admin.ModelAdmin):
-    list_display = ["uuid", "partner", "status", "created_at", "expires_at", "customer"]
-    list_filter = ["status"]
-    list_select_related = ["partner", "customer"]
-    search_fields = ["partner__name", "customer__company_name"]

@@ -1,108 +1,88 @@
 from django import forms
-from django.core.exceptions import ValidationError
 
-from gccportal.formfields import phone_field, us_state_field, us_zip_code_field
-from partners.models import Partner
-from validation.codes import CODE_USED_UP, validation_code_list
-
-from .models import SpecialQualificationKind
-
-GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
+from lib.formfields import TENANT_ID_ERRORS, IntakeForm
+from validation.models import EntityType, RegulatedData, ValidationRequest
 
 
-class ValidationCodeChoiceField(forms.ModelChoiceField):
-    # The agent's codes with no creates left: not offered, but named when posted (a colleague
-    # used the last create after this page was shown), instead of "Select a valid choice".
-    used_up = None
+class CustomerValidationForm(IntakeForm):
+    """Microsoft's intake form, "CSP customer" variant, filled on the customer's behalf."""
 
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            if self._is_used_up(value):
-                raise ValidationError(CODE_USED_UP, code="used_up") from None
-            raise
-
-    def _is_used_up(self, value) -> bool:
-        if self.used_up is None:
-            return False
-        try:
-            return self.used_up.filter(pk=value).exists()
-        except (ValueError, TypeError):
-            return False
-
-    def label_from_instance(self, code):
-        return (
-            f"{code.validation_id} · {code.organization_name} "
-            f"({code.remaining_creates} of {code.max_creates} creates left)"
-        )
-
-
-class CustomerAccountForm(forms.Form):
-    """The new customer's account info, and its special qualification."""
-
-    company_name = forms.CharField(
-        label="Company name", max_length=200, help_text="The exact legal name: no acronyms."
+    tenant_id = forms.UUIDField(
+        label="Transacting partner's commercial tenant ID",
+        help_text=(
+            "Your organization's Microsoft ID (Settings > Organization profile); an indirect "
+            "reseller enters its indirect provider's. Never an Azure GCC tenant ID."
+        ),
+        error_messages=TENANT_ID_ERRORS,
     )
-    domain_prefix = forms.RegexField(
-        label="Domain prefix",
-        regex=r"(?i)^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$",
-        help_text="The customer's initial domain: prefix.onmicrosoft.com.",
-        error_messages={
-            "invalid": "Use 3 to 42 letters, digits or hyphens (not at the start or the end)."
-        },
+    domain = forms.RegexField(
+        label="Customer domain",
+        regex=r"(?i)^(?=.{4,100}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$",
+        help_text="The organization's domain, e.g. springfield.gov.",
+        error_messages={"invalid": "Enter a domain name such as springfield.gov."},
     )
-    address_line = forms.CharField(label="Street address", max_length=200)
-    city = forms.CharField(max_length=100)
-    state = us_state_field()
-    postal_code = us_zip_code_field()
-    contact_name = forms.CharField(label="Primary contact", max_length=200)
-    contact_email = forms.EmailField(label="Primary contact email")
-    contact_phone = phone_field(label="Primary contact phone")
-    agreement_accepted = forms.BooleanField(
-        label="The customer has accepted the Microsoft Customer Agreement.",
-        error_messages={"required": "The customer must accept the Microsoft Customer Agreement."},
-    )
-    indirect_reseller = forms.ModelChoiceField(
-        label="Indirect reseller",
-        queryset=Partner.objects.none(),
-        required=False,
-        help_text="The indirect reseller this customer's subscriptions belong to.",
-    )
-    special_qualification = forms.ChoiceField(
-        label="Special qualifications",
-        choices=[("", "None"), (GCC, "Government Community Cloud (GCC)")],
+    entity_type = forms.ChoiceField(
+        label="Eligibility basis",
+        choices=EntityType.choices,
         widget=forms.RadioSelect,
+    )
+    regulated_data = forms.MultipleChoiceField(
+        label="Government-regulated data the organization holds (commercial entities)",
+        choices=RegulatedData.choices,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    validation_code = ValidationCodeChoiceField(
-        label="GCC validation code",
-        queryset=None,
-        required=False,
-        empty_label="Choose the customer's validation",
+    attested = forms.BooleanField(
+        label="I confirm that I submit this on the customer's behalf, with its consent, and that "
+        "the information is accurate.",
+        error_messages={"required": "You must confirm before submitting."},
     )
 
-    def __init__(self, *args, actor, gcc_enabled: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["validation_code"].queryset = validation_code_list(actor=actor)
-        self.fields["validation_code"].used_up = validation_code_list(
-            actor=actor, usable_only=False
-        ).filter(remaining_creates=0)
-        resellers = Partner.objects.filter(indirect_provider_id=actor.partner_id)
-        if actor.partner.partner_type == "indirect_provider":
-            self.fields["indirect_reseller"].queryset = resellers
-        else:
-            del self.fields["indirect_reseller"]
-        if not gcc_enabled:
-            self.fields["special_qualification"].widget.attrs["disabled"] = True
-            self.fields["special_qualification"].disabled = True
-            self.fields["validation_code"].disabled = True
-
-    def customer_data(self) -> dict:
-        data = self.cleaned_data
-        fields = ["company_name", "address_line", "city", "state", "postal_code"]
-        fields += ["contact_name", "contact_email", "contact_phone"]
-        return {
-            **{name: data[name] for name in fields},
-            "domain": f"{data['domain_prefix'].lower()}.onmicrosoft.com",
+    class Meta:
+        model = ValidationRequest
+        fields = [
+            "organization_name",
+            "domain",
+            "entity_type",
+            "jurisdiction",
+            "regulated_data",
+            "is_us_entity",
+            "us_presence",
+            "address_line",
+            "city",
+            "state",
+            "postal_code",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "tenant_id",
+            "attested",
+        ]
+        labels = {
+            "organization_name": "Customer's legal name",
+            "contact_name": "Customer contact Microsoft may reach",
+            "contact_email": "Contact email",
+            "is_us_entity": "The organization is a US entity",
         }
+        help_texts = {
+            "organization_name": "Exact and complete: no acronyms, no test names.",
+            "jurisdiction": "For a government entity: the agency, state, county, city or tribe.",
+            "us_presence": "Only for a non-US commercial entity: its verified US presence.",
+        }
+        widgets = {"us_presence": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_domain(self):
+        return self.cleaned_data["domain"].lower()
+
+    def clean(self):
+        data = super().clean()
+        entity = data.get("entity_type")
+        if entity == EntityType.COMMERCIAL and not data.get("regulated_data"):
+            self.add_error(
+                "regulated_data",
+                "A commercial entity qualifies only with government-regulated data: choose the "
+                "kinds it holds.",
+            )
+        if entity and entity != EntityType.COMMERCIAL and not data.get("jurisdiction", "").strip():
+            self.add_error("jurisdiction", "Name the agency or jurisdiction.")
+        return data

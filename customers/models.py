@@ -1,8 +1,6 @@
 from uuid import uuid4
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 
 class Customer(models.Model):
@@ -59,77 +57,3 @@ class CustomerRelationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} manages {self.customer}"
-
-
-class SpecialQualificationKind(models.TextChoices):
-    GOVERNMENT_COMMUNITY_CLOUD = "GovernmentCommunityCloud", "Government Community Cloud"
-    EDUCATION = "Education", "Education"
-    NONPROFIT = "Nonprofit", "Nonprofit"
-    STATE_OWNED_ENTITY = "StateOwnedEntity", "State-owned entity"
-
-
-class SpecialQualification(models.Model):
-    customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="special_qualifications"
-    )
-    qualification = models.CharField(max_length=32, choices=SpecialQualificationKind.choices)
-    granted_at = models.DateTimeField()
-    validation_code = models.ForeignKey(
-        "validation.ValidationCode", null=True, blank=True, on_delete=models.PROTECT
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["customer", "qualification"], name="one_special_qualification_of_a_kind"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.customer}: {self.get_qualification_display()}"
-
-
-class RelationshipRequestStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    EXPIRED = "expired", "Expired"
-
-
-class RelationshipRequest(models.Model):
-    """A reseller relationship invitation: the personalized link a partner emails a customer."""
-
-    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
-    partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.PROTECT, related_name="relationship_requests"
-    )
-    indirect_reseller = models.ForeignKey(
-        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    status = models.CharField(
-        max_length=16,
-        choices=RelationshipRequestStatus.choices,
-        default=RelationshipRequestStatus.PENDING,
-    )
-    answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    customer = models.ForeignKey(Customer, null=True, blank=True, on_delete=models.PROTECT)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                name="accepted_request_names_customer",
-                condition=~Q(status=RelationshipRequestStatus.ACCEPTED) | Q(customer__isnull=False),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Relationship request from {self.partner} ({self.get_status_display()})"

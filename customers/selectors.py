@@ -6,9 +6,16 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from partners.models import User
-from validation.models import OPEN_STATES, RequestState, ValidationEvent, ValidationRequest
+from validation.models import (
+    OPEN_STATES,
+    RequestState,
+    SpecialQualification,
+    SpecialQualificationKind,
+    ValidationEvent,
+    ValidationRequest,
+)
 
-from .models import Customer, SpecialQualification, SpecialQualificationKind
+from .models import Customer
 
 GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 

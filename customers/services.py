@@ -6,20 +6,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 from partners import permissions
 from partners.models import Partner, User
 from partners.permissions import Action
 from partners.selectors import partner_holds_gcc
-from validation.codes import CODE_UNKNOWN, validation_code_consume, validation_code_list
-from validation.models import ValidationCode
-
-from .models import (
-    Customer,
-    CustomerRelationship,
-    SpecialQualification,
-    SpecialQualificationKind,
+from validation.codes import (
+    CODE_UNKNOWN,
+    customer_gcc_qualification_grant,
+    validation_code_consume,
+    validation_code_list,
 )
+from validation.models import SpecialQualification, SpecialQualificationKind
+
+from .models import Customer, CustomerRelationship
 
 GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 GCC_NOT_ENABLED = (
@@ -36,19 +36,6 @@ NOT_YOUR_RESELLER = "Choose one of your own indirect resellers."
 
 class CustomerError(DomainError):
     pass
-
-
-def customer_gcc_qualification_apply(
-    *, customer: Customer, code: ValidationCode, now: datetime | None = None
-) -> SpecialQualification:
-    """Give a customer the GCC special qualification, recorded with the code that allowed it.
-    Call inside the transaction that consumed (or issued) the code."""
-    qualification, _ = SpecialQualification.objects.get_or_create(
-        customer=customer,
-        qualification=GCC,
-        defaults={"granted_at": now or timezone.now(), "validation_code": code},
-    )
-    return qualification
 
 
 def _check_indirect_reseller(actor: User, indirect_reseller: Partner | None) -> None:
@@ -104,7 +91,7 @@ def customer_create(
     )
     if qualification == GCC:
         code = validation_code_consume(actor=actor, code_id=validation_code_id)
-        customer_gcc_qualification_apply(customer=customer, code=code, now=now)
+        customer_gcc_qualification_grant(customer=customer, code=code, now=now)
     return customer
 
 
@@ -141,7 +128,7 @@ def customer_gcc_qualification_set(
     if code is None:
         raise CustomerError(CODE_UNKNOWN, field="validation_code")
     code = validation_code_consume(actor=actor, code_id=code.pk)
-    return customer_gcc_qualification_apply(customer=customer, code=code, now=now)
+    return customer_gcc_qualification_grant(customer=customer, code=code, now=now)
 
 
 BILLING_FIELDS = (

@@ -6,6 +6,7 @@ app_name = "customers"
 
 urlpatterns = [
     path("", views.customer_list, name="list"),
-    path("new/", views.customer_create, name="create"),
     path("<uuid:customer_uuid>/", views.customer_detail, name="detail"),
+    # The customer validation intake, for a new (no ?customer=) or an existing customer.
+    path("validation/new/", views.customer_validation_new, name="validation_new"),
 ]

@@ -1,21 +1,24 @@
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from gccportal.errors import DomainError
-from orders.views import WIZARD as ORDER_WIZARD
-from orders.views import start_new_customer_order
+from lib.refusals import DomainError
 from partners import permissions
 from partners.decorators import partner_user_required
 from partners.permissions import Action
 from partners.selectors import partner_holds_gcc
+from validation import selectors as validation_selectors
+from validation import services as validation_services
+from validation.models import SpecialQualificationKind
 from validation.services import customer_validation_refusal
 
-from . import selectors, services
-from .forms import CustomerAccountForm
-from .models import Customer, SpecialQualificationKind
+from . import selectors
+from .forms import CustomerValidationForm
+from .models import Customer
 from .selectors import ValidationStatus
 
 PAGE_SIZE = 25
@@ -48,67 +51,17 @@ def customer_list(request):
     )
 
 
-def _order_wizard(request) -> dict | None:
-    return request.session.get(ORDER_WIZARD)
-
-
-@partner_user_required
-def customer_create(request):
-    if not permissions.allows(request.user, Action.ADD_CUSTOMER):
-        return render(
-            request,
-            "partners/not_allowed.html",
-            {
-                "message": "Your role cannot add customers.",
-                "roles": permissions.roles_allowed(Action.ADD_CUSTOMER),
-            },
-            status=403,
-        )
-    gcc_enabled = partner_holds_gcc(request.user.partner)
-    data = request.POST or None
-    if data is None and request.GET.get("resume") and (wizard := _order_wizard(request)):
-        data = wizard["account"]  # back from Next: Subscriptions, the form as it was
-    form = CustomerAccountForm(data, actor=request.user, gcc_enabled=gcc_enabled)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and "next" in request.POST:
-            account = {name: form.data.get(name, "") for name in form.fields}
-            return start_new_customer_order(request, account)
-        if form.is_valid():
-            code = form.cleaned_data["validation_code"]
-            try:
-                customer = services.customer_create(
-                    actor=request.user,
-                    data=form.customer_data(),
-                    qualification=form.cleaned_data["special_qualification"],
-                    validation_code_id=code.pk if code else None,
-                    indirect_reseller=form.cleaned_data.get("indirect_reseller"),
-                )
-            except DomainError as exc:
-                form.add_error(exc.field, exc.message)
-            else:
-                messages.success(request, f"{customer.company_name} was created.")
-                return redirect("customers:detail", customer_uuid=customer.uuid)
-        status = 400
-    return render(
-        request,
-        "customers/customer_form.html",
-        {
-            "form": form,
-            "gcc_enabled": gcc_enabled,
-            "validation_refusal": customer_validation_refusal(actor=request.user),
-        },
-        status=status,
-    )
+def _customer_or_404(request, customer_uuid) -> Customer:
+    try:
+        return selectors.customer_get(actor=request.user, uuid=customer_uuid)
+    except (Customer.DoesNotExist, ValueError) as exc:
+        raise Http404("No such customer.") from exc
 
 
 @partner_user_required
 def customer_detail(request, customer_uuid):
     """The customer's Account page: Microsoft ID, company info, special qualifications."""
-    try:
-        customer = selectors.customer_get(actor=request.user, uuid=customer_uuid)
-    except Customer.DoesNotExist as exc:
-        raise Http404("No such customer.") from exc
+    customer = _customer_or_404(request, customer_uuid)
     holds_gcc = partner_holds_gcc(request.user.partner)
     latest = selectors.customer_latest_request(actor=request.user, customer=customer)
     refusal = customer_validation_refusal(actor=request.user, customer=customer)
@@ -121,7 +74,79 @@ def customer_detail(request, customer_uuid):
             "holds_gcc": holds_gcc,
             "vr": latest,
             "can_request_validation": can_request,
-            "request_validation_url": reverse("validation:customer_new")
+            "request_validation_url": reverse("customers:validation_new")
             + f"?customer={customer.uuid}",
         },
+    )
+
+
+def _customer_initial(request, customer) -> dict:
+    initial = {"submission_key": uuid.uuid4()}
+    partner = request.user.partner
+    if partner.indirect_provider_id is None:
+        initial["tenant_id"] = partner.tenant_id  # an indirect reseller must look its up itself
+    if customer is not None:
+        initial.update(
+            organization_name=customer.company_name,
+            address_line=customer.address_line,
+            city=customer.city,
+            state=customer.state,
+            postal_code=customer.postal_code,
+            contact_name=customer.contact_name,
+            contact_email=customer.contact_email,
+            contact_phone=customer.contact_phone,
+        )
+    return initial
+
+
+@partner_user_required
+def customer_validation_new(request):
+    """The customer validation form ("CSP customer" intake), for a new or existing customer."""
+    customer_uuid = request.GET.get("customer") or request.POST.get("customer")
+    customer = _customer_or_404(request, customer_uuid) if customer_uuid else None
+    if request.method == "POST":
+        earlier = validation_selectors.validation_request_for_submission(
+            actor=request.user, submission_key=request.POST.get("submission_key")
+        )
+        if earlier:
+            return redirect("validation:detail", request_uuid=earlier.uuid)
+    refusal = customer_validation_refusal(actor=request.user, customer=customer)
+    if refusal:
+        return render(
+            request,
+            "customers/customer_validation_refused.html",
+            {
+                "message": refusal,
+                "roles": permissions.roles_allowed(Action.SUBMIT_CUSTOMER_VALIDATION),
+            },
+            status=403,
+        )
+    form = CustomerValidationForm(
+        request.POST or None, initial=_customer_initial(request, customer)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = validation_services.customer_validation_submit(
+                    actor=request.user,
+                    submission_key=form.cleaned_data["submission_key"],
+                    data=form.review_data(),
+                    customer=customer,
+                )
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(
+                    request,
+                    "The customer validation request was submitted. Microsoft answers within "
+                    "two business days and may contact the customer.",
+                )
+                return redirect("validation:detail", request_uuid=created.uuid)
+        status = 400
+    return render(
+        request,
+        "customers/customer_validation_form.html",
+        {"form": form, "customer": customer},
+        status=status,
     )

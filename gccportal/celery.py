@@ -8,7 +8,7 @@ import os
 
 from celery import Celery, signals
 
-from gccportal.ops import logging as structured
+from lib import logging as structured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gccportal.settings")
 

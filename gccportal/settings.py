@@ -46,20 +46,22 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
-    # Ours
+    # Ours, from the ground floor up (the import-linter contract in pyproject.toml is the map)
+    "ops",
     "partners",
     "validation",
     "customers",
+    "relationships",
     "orders",
-    "gccportal.ops",
-    "gccportal.api",
+    "api",
+    "console",
 ]
 
 MIDDLEWARE = [
     # Outermost: any /v1/ error, whatever wrote it, leaves as Partner Center's JSON error body.
-    "gccportal.api.middleware.ApiErrorMiddleware",
+    "api.middleware.ApiErrorMiddleware",
     # Every response (redirects and errors too) carries the request and correlation ids.
-    "gccportal.ops.logging.RequestContextMiddleware",
+    "lib.logging.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -213,10 +215,10 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:
     # The embedded default: a real worker and beat with no server, messages as files, through
-    # kombu's filesystem transport with atomic writes and exclusive claims (gccportal/broker.py).
+    # kombu's filesystem transport with atomic writes and exclusive claims (lib/broker.py).
     BROKER_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT = "gccportal.broker:Transport"
+    CELERY_BROKER_TRANSPORT = "lib.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
@@ -251,19 +253,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": GCC_SWEEP_INTERVAL_SECONDS,
     },
     "expire-relationship-requests": {
-        "task": "customers.tasks.expire_relationship_requests_task",
+        "task": "relationships.tasks.expire_relationship_requests_task",
         "schedule": 3600.0,
     },
     "purge-idempotent-api-responses": {
-        "task": "gccportal.api.tasks.purge_idempotent_responses_task",
+        "task": "api.tasks.purge_idempotent_responses_task",
         "schedule": 3600.0,
     },
     "send-pending-emails": {
-        "task": "gccportal.ops.tasks.send_pending_emails_task",
+        "task": "ops.tasks.send_pending_emails_task",
         "schedule": GCC_SWEEP_INTERVAL_SECONDS,
     },
     "worker-heartbeat": {
-        "task": "gccportal.ops.tasks.worker_heartbeat_task",
+        "task": "ops.tasks.worker_heartbeat_task",
         "schedule": env.float("GCC_HEARTBEAT_INTERVAL_SECONDS", default=30.0),
     },
 }
@@ -284,10 +286,10 @@ GCC_SWEEP_MAX_ATTEMPTS = env.int("GCC_SWEEP_MAX_ATTEMPTS", default=3)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "gccportal.ops.logging.ContextFilter"}},
+    "filters": {"context": {"()": "lib.logging.ContextFilter"}},
     "formatters": {
         "structured": {
-            "()": "gccportal.ops.logging.StructuredFormatter",
+            "()": "lib.logging.StructuredFormatter",
             "style": env.str("LOG_FORMAT", default="logfmt"),
         },
     },
@@ -321,7 +323,7 @@ GCC_RELATIONSHIP_LINK_DAYS = env.int("GCC_RELATIONSHIP_LINK_DAYS", default=14)
 # Requests per token, counted in Django's cache (set REDIS_URL so processes share the count).
 GCC_API_RATE = env.str("GCC_API_RATE", default="600/min")
 # Bounds each cache connect and read: a dead or blackholed Redis delays a /v1/ request by about
-# this much (the throttle then fails open, gccportal/api/auth.py).
+# this much (the throttle then fails open, api/auth.py).
 GCC_CACHE_TIMEOUT_SECONDS = env.float("GCC_CACHE_TIMEOUT_SECONDS", default=0.5)
 if REDIS_URL:
     CACHES = {
@@ -337,13 +339,13 @@ if REDIS_URL:
 # Larger /v1/ request bodies are refused with a 413 before anything reads them.
 GCC_API_MAX_BODY_BYTES = env.int("GCC_API_MAX_BODY_BYTES", default=1024 * 1024)
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["gccportal.api.auth.BearerTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["gccportal.api.auth.TokenRateThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["gccportal.api.renderers.JsonRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JsonRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "gccportal.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -360,6 +362,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "gccportal.api.schema.add_error_responses",
+        "api.schema.add_error_responses",
     ],
 }

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from gccportal.ops.health import healthz
-from partners import views as partner_views
-from partners.forms import ReviewerSignInForm, SignInForm
+from console.health import healthz
+from lib.signin import ReviewerSignInForm, SignInForm
+from validation import views as validation_views
 
 admin.site.site_header = "GCC Partner Portal: Microsoft reviewers"
 admin.site.site_title = "GCC reviewers"
@@ -13,7 +13,7 @@ admin.site.enable_nav_sidebar = False  # the queue needs the width
 admin.site.login_form = ReviewerSignInForm
 
 urlpatterns = [
-    path("", partner_views.home, name="home"),
+    path("", validation_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -31,13 +31,14 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("customers/relationships/", include(("customers.relationship_urls", "relationships"))),
+    path("customers/relationships/", include(("relationships.urls", "relationships"))),
     path("customers/", include("customers.urls")),
-    path("customers/", include("orders.urls")),
-    path("admin-center/", include("customers.admin_center_urls")),
-    path("settings/api-tokens/", include("gccportal.api.token_urls")),
+    path("", include("orders.urls")),
+    path("admin-center/", include("relationships.admin_center.urls")),
+    path("settings/api-tokens/", include("api.token_urls")),
+    path("settings/organization/", validation_views.organization_profile, name="profile"),
     path("settings/", include("partners.urls")),
     path("validation/", include("validation.urls")),
     path("admin/", admin.site.urls),
-    path("v1/", include("gccportal.api.urls")),
+    path("v1/", include("api.urls")),
 ]

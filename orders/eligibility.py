@@ -11,9 +11,9 @@ validation: a customer validated for Office 365 GCC needs no other.
 
 from dataclasses import dataclass, field
 
-from customers.models import SpecialQualificationKind
 from partners.models import Partner
 from partners.selectors import partner_holds_gcc
+from validation.models import SpecialQualificationKind
 
 from .models import Offer, Subscription, SubscriptionStatus
 

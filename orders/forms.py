@@ -1,7 +1,114 @@
 from django import forms
+from django.core.exceptions import ValidationError
+
+from lib.formfields import phone_field, us_state_field, us_zip_code_field
+from partners.models import Partner
+from validation.codes import CODE_USED_UP, validation_code_list
+from validation.models import SpecialQualificationKind
 
 from .selectors import CatalogEntry
 from .services import CartLine
+
+GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
+
+
+class ValidationCodeChoiceField(forms.ModelChoiceField):
+    # The agent's codes with no creates left: not offered, but named when posted (a colleague
+    # used the last create after this page was shown), instead of "Select a valid choice".
+    used_up = None
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if self._is_used_up(value):
+                raise ValidationError(CODE_USED_UP, code="used_up") from None
+            raise
+
+    def _is_used_up(self, value) -> bool:
+        if self.used_up is None:
+            return False
+        try:
+            return self.used_up.filter(pk=value).exists()
+        except (ValueError, TypeError):
+            return False
+
+    def label_from_instance(self, code):
+        return (
+            f"{code.validation_id} · {code.organization_name} "
+            f"({code.remaining_creates} of {code.max_creates} creates left)"
+        )
+
+
+class CustomerAccountForm(forms.Form):
+    """The new customer's account info, and its special qualification."""
+
+    company_name = forms.CharField(
+        label="Company name", max_length=200, help_text="The exact legal name: no acronyms."
+    )
+    domain_prefix = forms.RegexField(
+        label="Domain prefix",
+        regex=r"(?i)^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$",
+        help_text="The customer's initial domain: prefix.onmicrosoft.com.",
+        error_messages={
+            "invalid": "Use 3 to 42 letters, digits or hyphens (not at the start or the end)."
+        },
+    )
+    address_line = forms.CharField(label="Street address", max_length=200)
+    city = forms.CharField(max_length=100)
+    state = us_state_field()
+    postal_code = us_zip_code_field()
+    contact_name = forms.CharField(label="Primary contact", max_length=200)
+    contact_email = forms.EmailField(label="Primary contact email")
+    contact_phone = phone_field(label="Primary contact phone")
+    agreement_accepted = forms.BooleanField(
+        label="The customer has accepted the Microsoft Customer Agreement.",
+        error_messages={"required": "The customer must accept the Microsoft Customer Agreement."},
+    )
+    indirect_reseller = forms.ModelChoiceField(
+        label="Indirect reseller",
+        queryset=Partner.objects.none(),
+        required=False,
+        help_text="The indirect reseller this customer's subscriptions belong to.",
+    )
+    special_qualification = forms.ChoiceField(
+        label="Special qualifications",
+        choices=[("", "None"), (GCC, "Government Community Cloud (GCC)")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    validation_code = ValidationCodeChoiceField(
+        label="GCC validation code",
+        queryset=None,
+        required=False,
+        empty_label="Choose the customer's validation",
+    )
+
+    def __init__(self, *args, actor, gcc_enabled: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["validation_code"].queryset = validation_code_list(actor=actor)
+        self.fields["validation_code"].used_up = validation_code_list(
+            actor=actor, usable_only=False
+        ).filter(remaining_creates=0)
+        resellers = Partner.objects.filter(indirect_provider_id=actor.partner_id)
+        if actor.partner.partner_type == "indirect_provider":
+            self.fields["indirect_reseller"].queryset = resellers
+        else:
+            del self.fields["indirect_reseller"]
+        if not gcc_enabled:
+            self.fields["special_qualification"].widget.attrs["disabled"] = True
+            self.fields["special_qualification"].disabled = True
+            self.fields["validation_code"].disabled = True
+
+    def customer_data(self) -> dict:
+        data = self.cleaned_data
+        fields = ["company_name", "address_line", "city", "state", "postal_code"]
+        fields += ["contact_name", "contact_email", "contact_phone"]
+        return {
+            **{name: data[name] for name in fields},
+            "domain": f"{data['domain_prefix'].lower()}.onmicrosoft.com",
+        }
+
 
 MAX_FIELD_QUANTITY = 1_000_000  # far above any offer's bound; the service names the real one
 

@@ -13,9 +13,9 @@ from django.utils.formats import date_format
 
 from customers.models import Customer, CustomerRelationship
 from customers.services import customer_create
-from gccportal.errors import DomainError
-from gccportal.ops.notifications import notify_on_commit
-from gccportal.queue import enqueue_on_commit
+from lib.queue import enqueue_on_commit
+from lib.refusals import DomainError
+from ops.notifications import notify_on_commit
 from partners import permissions
 from partners.models import Partner, User
 from partners.permissions import Action

@@ -4,12 +4,19 @@ from . import views
 
 app_name = "orders"
 
+NEW = "customers/new/"  # Add customer and its order wizard
+CUSTOMER = "customers/<uuid:customer_uuid>/"
+
+# Orders mounts its own paths (the hall includes it at the root): they sit under a customer.
 urlpatterns = [
-    path("new/subscriptions/", views.new_customer_subscriptions, name="new_customer_subscriptions"),
-    path("new/review/", views.new_customer_review, name="new_customer_review"),
-    path("new/cancel/", views.new_customer_cancel, name="new_customer_cancel"),
-    path("<uuid:customer_uuid>/orders/", views.order_list, name="list"),
-    path("<uuid:customer_uuid>/orders/new/", views.order_create, name="create"),
-    path("<uuid:customer_uuid>/orders/<uuid:order_uuid>/", views.order_detail, name="detail"),
-    path("<uuid:customer_uuid>/subscriptions/", views.subscription_list, name="subscriptions"),
+    path(NEW, views.new_customer_account, name="new_customer"),
+    path(
+        f"{NEW}subscriptions/", views.new_customer_subscriptions, name="new_customer_subscriptions"
+    ),
+    path(f"{NEW}review/", views.new_customer_review, name="new_customer_review"),
+    path(f"{NEW}cancel/", views.new_customer_cancel, name="new_customer_cancel"),
+    path(f"{CUSTOMER}orders/", views.order_list, name="list"),
+    path(f"{CUSTOMER}orders/new/", views.order_create, name="create"),
+    path(f"{CUSTOMER}orders/<uuid:order_uuid>/", views.order_detail, name="detail"),
+    path(f"{CUSTOMER}subscriptions/", views.subscription_list, name="subscriptions"),
 ]

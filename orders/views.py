@@ -6,18 +6,19 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from customers.forms import CustomerAccountForm
+from customers import services as customer_services
 from customers.models import Customer
 from customers.selectors import customer_get
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 from partners import permissions
 from partners.decorators import partner_user_required
 from partners.permissions import Action
 from partners.selectors import partner_holds_gcc
+from validation.services import customer_validation_refusal
 
 from . import selectors, services
 from .eligibility import PurchaseContext
-from .forms import CartForm
+from .forms import CartForm, CustomerAccountForm
 from .models import Offer, Order
 
 WIZARD = "new_customer_order"
@@ -158,13 +159,64 @@ def _wizard_or_restart(request):
     wizard = _wizard(request)
     if wizard is None:
         messages.info(request, "Start with the new customer's account info.")
-        return None, redirect("customers:create")
+        return None, redirect("orders:new_customer")
     account_form = _account_form(request, wizard)
     if not account_form.is_valid():  # e.g. its validation code was used up meanwhile
         messages.error(request, "Check the customer's account info again.")
         # Back to the form as it was, so the reason shows next to its field.
-        return None, redirect(reverse("customers:create") + "?resume=1")
+        return None, redirect(reverse("orders:new_customer") + "?resume=1")
     return (wizard, account_form), None
+
+
+@partner_user_required
+def new_customer_account(request):
+    """Add customer: the account info; Create, or Next: Subscriptions into the wizard."""
+    if not permissions.allows(request.user, Action.ADD_CUSTOMER):
+        return render(
+            request,
+            "partners/not_allowed.html",
+            {
+                "message": "Your role cannot add customers.",
+                "roles": permissions.roles_allowed(Action.ADD_CUSTOMER),
+            },
+            status=403,
+        )
+    gcc_enabled = partner_holds_gcc(request.user.partner)
+    data = request.POST or None
+    if data is None and request.GET.get("resume") and (wizard := _wizard(request)):
+        data = wizard["account"]  # back from Next: Subscriptions, the form as it was
+    form = CustomerAccountForm(data, actor=request.user, gcc_enabled=gcc_enabled)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and "next" in request.POST:
+            account = {name: form.data.get(name, "") for name in form.fields}
+            return start_new_customer_order(request, account)
+        if form.is_valid():
+            code = form.cleaned_data["validation_code"]
+            try:
+                customer = customer_services.customer_create(
+                    actor=request.user,
+                    data=form.customer_data(),
+                    qualification=form.cleaned_data["special_qualification"],
+                    validation_code_id=code.pk if code else None,
+                    indirect_reseller=form.cleaned_data.get("indirect_reseller"),
+                )
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(request, f"{customer.company_name} was created.")
+                return redirect("customers:detail", customer_uuid=customer.uuid)
+        status = 400
+    return render(
+        request,
+        "orders/new_customer_account.html",
+        {
+            "form": form,
+            "gcc_enabled": gcc_enabled,
+            "validation_refusal": customer_validation_refusal(actor=request.user),
+        },
+        status=status,
+    )
 
 
 @partner_user_required

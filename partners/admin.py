@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from gccportal.ops.audit import AuditedAdmin
+from ops.audit import AuditedAdmin
 
 from .models import Partner, ResellerQualification, User
 

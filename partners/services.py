@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 
 from . import permissions
 from .models import Partner, ResellerQualification, ResellerQualificationKind, Role, User

@@ -5,7 +5,6 @@ from . import views
 app_name = "partners"
 
 urlpatterns = [
-    path("organization/", views.organization_profile, name="profile"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<uuid:public_id>/", views.user_edit, name="user_edit"),

@@ -4,44 +4,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gccportal.errors import DomainError
-from validation.selectors import validation_request_list
-from validation.services import partner_validation_refusal
+from lib.refusals import DomainError
 
 from . import permissions, selectors, services
 from .decorators import partner_user_required
 from .forms import AgentCreateForm, AgentRoleForm
 from .models import User
 from .permissions import Action
-
-
-@partner_user_required
-def home(request):
-    partner = selectors.partner_get_profile(actor=request.user)
-    return render(
-        request,
-        "partners/home.html",
-        {
-            "partner": partner,
-            "holds_gcc": selectors.partner_holds_gcc(partner),
-            "recent_requests": validation_request_list(actor=request.user)[:5],
-        },
-    )
-
-
-@partner_user_required
-def organization_profile(request):
-    partner = selectors.partner_get_profile(actor=request.user)
-    return render(
-        request,
-        "partners/organization_profile.html",
-        {
-            "partner": partner,
-            "holds_gcc": selectors.partner_holds_gcc(partner),
-            "validation_refusal": partner_validation_refusal(actor=request.user),
-            "requests": validation_request_list(actor=request.user).filter(kind="partner")[:10],
-        },
-    )
 
 
 def _manage_users_or_403(request):

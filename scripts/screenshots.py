@@ -19,7 +19,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gccportal.settings")
 os.environ.setdefault("DEBUG", "true")
 django.setup()
 
-from gccportal.demo import DEMO_PASSWORD  # noqa: E402
+from console.demo import DEMO_PASSWORD  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -2,8 +2,8 @@
 
 from django.core import mail
 
-from gccportal.ops.models import EmailNotification
-from gccportal.ops.notifications import email_send
+from ops.models import EmailNotification
+from ops.notifications import email_send
 
 
 def send_recorded(template: str | None = None) -> list[mail.EmailMessage]:

@@ -18,8 +18,8 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
 
-from gccportal.errors import DomainError
-from gccportal.ops.audit import AuditedAdmin
+from lib.refusals import DomainError
+from ops.audit import AuditedAdmin
 
 from . import selectors, services
 from .charts import Series, bar_chart

@@ -5,11 +5,17 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 from partners.models import User
 
-from .models import ValidationCode, ValidationRequest
+from .models import (
+    SpecialQualification,
+    SpecialQualificationKind,
+    ValidationCode,
+    ValidationRequest,
+)
 
 CODE_USED_UP = (
     "This validation code has no creates left: every customer it allows has been created. "
@@ -70,3 +76,16 @@ def validation_code_consume(*, actor: User, code_id: int) -> ValidationCode:
         [code], update=True, default_user=actor, default_change_reason="One customer create used"
     )
     return code
+
+
+def customer_gcc_qualification_grant(
+    *, customer, code: ValidationCode, now: datetime | None = None
+) -> SpecialQualification:
+    """Give a customer the GCC special qualification, recorded with the code that allowed it.
+    Call inside the transaction that consumed (or issued) the code."""
+    qualification, _ = SpecialQualification.objects.get_or_create(
+        customer=customer,
+        qualification=SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
+        defaults={"granted_at": now or timezone.now(), "validation_code": code},
+    )
+    return qualification

@@ -1,6 +1,6 @@
 """The emails a person waits for about a validation request, one per transition.
 
-Each is recorded with the transition (``gccportal.ops.notifications.notify_on_commit``), keyed
+Each is recorded with the transition (``ops.notifications.notify_on_commit``), keyed
 by its timeline event, so it is sent once, after commit. The templates (subject, text and HTML
 under templates/emails/) see the plain values below, taken when the event happened.
 """
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from gccportal.ops.notifications import notify_on_commit
+from ops.notifications import notify_on_commit
 
 from .models import RequestKind, ValidationEvent, ValidationRequest
 
@@ -39,7 +39,7 @@ def _context(request: ValidationRequest, name: str) -> dict:
         "for_existing_customer": bool(request.customer_id),
         "contact_name": request.contact_name,
         "request_path": reverse("validation:detail", args=[request.uuid]),
-        "profile_path": reverse("partners:profile"),
+        "profile_path": reverse("profile"),
         "due_at": _when(request.due_at),
     }
     if name == "approved" and request.kind == RequestKind.CUSTOMER:

@@ -1,24 +1,8 @@
 from django import forms
 
-from gccportal.formfields import phone_field, us_state_field, us_zip_code_field
+from lib.formfields import TENANT_ID_ERRORS, IntakeForm
 
-from .models import EntityType, GovernmentBasis, RegulatedData, ValidationRequest
-
-TENANT_ID_ERRORS = {
-    "invalid": "Enter a tenant ID as a GUID, e.g. 0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7."
-}
-
-
-class IntakeForm(forms.ModelForm):
-    """What both of Microsoft's intake forms share. Forms convert input; rules live in services."""
-
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    state = us_state_field()
-    postal_code = us_zip_code_field()
-    contact_phone = phone_field(label="Contact phone")
-
-    def review_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+from .models import GovernmentBasis, ValidationRequest
 
 
 class PartnerValidationForm(IntakeForm):
@@ -74,87 +58,3 @@ class InfoResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
-
-
-class CustomerValidationForm(IntakeForm):
-    """Microsoft's intake form, "CSP customer" variant, filled on the customer's behalf."""
-
-    tenant_id = forms.UUIDField(
-        label="Transacting partner's commercial tenant ID",
-        help_text=(
-            "Your organization's Microsoft ID (Settings > Organization profile); an indirect "
-            "reseller enters its indirect provider's. Never an Azure GCC tenant ID."
-        ),
-        error_messages=TENANT_ID_ERRORS,
-    )
-    domain = forms.RegexField(
-        label="Customer domain",
-        regex=r"(?i)^(?=.{4,100}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$",
-        help_text="The organization's domain, e.g. springfield.gov.",
-        error_messages={"invalid": "Enter a domain name such as springfield.gov."},
-    )
-    entity_type = forms.ChoiceField(
-        label="Eligibility basis",
-        choices=EntityType.choices,
-        widget=forms.RadioSelect,
-    )
-    regulated_data = forms.MultipleChoiceField(
-        label="Government-regulated data the organization holds (commercial entities)",
-        choices=RegulatedData.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    attested = forms.BooleanField(
-        label="I confirm that I submit this on the customer's behalf, with its consent, and that "
-        "the information is accurate.",
-        error_messages={"required": "You must confirm before submitting."},
-    )
-
-    class Meta:
-        model = ValidationRequest
-        fields = [
-            "organization_name",
-            "domain",
-            "entity_type",
-            "jurisdiction",
-            "regulated_data",
-            "is_us_entity",
-            "us_presence",
-            "address_line",
-            "city",
-            "state",
-            "postal_code",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "tenant_id",
-            "attested",
-        ]
-        labels = {
-            "organization_name": "Customer's legal name",
-            "contact_name": "Customer contact Microsoft may reach",
-            "contact_email": "Contact email",
-            "is_us_entity": "The organization is a US entity",
-        }
-        help_texts = {
-            "organization_name": "Exact and complete: no acronyms, no test names.",
-            "jurisdiction": "For a government entity: the agency, state, county, city or tribe.",
-            "us_presence": "Only for a non-US commercial entity: its verified US presence.",
-        }
-        widgets = {"us_presence": forms.Textarea(attrs={"rows": 2})}
-
-    def clean_domain(self):
-        return self.cleaned_data["domain"].lower()
-
-    def clean(self):
-        data = super().clean()
-        entity = data.get("entity_type")
-        if entity == EntityType.COMMERCIAL and not data.get("regulated_data"):
-            self.add_error(
-                "regulated_data",
-                "A commercial entity qualifies only with government-regulated data: choose the "
-                "kinds it holds.",
-            )
-        if entity and entity != EntityType.COMMERCIAL and not data.get("jurisdiction", "").strip():
-            self.add_error("jurisdiction", "Name the agency or jurisdiction.")
-        return data

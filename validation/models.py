@@ -258,3 +258,32 @@ class ValidationEvent(models.Model):
     @property
     def actor_name(self) -> str:
         return str(self.actor) if self.actor_id else self.actor_label
+
+
+class SpecialQualificationKind(models.TextChoices):
+    GOVERNMENT_COMMUNITY_CLOUD = "GovernmentCommunityCloud", "Government Community Cloud"
+    EDUCATION = "Education", "Education"
+    NONPROFIT = "Nonprofit", "Nonprofit"
+    STATE_OWNED_ENTITY = "StateOwnedEntity", "State-owned entity"
+
+
+class SpecialQualification(models.Model):
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="special_qualifications"
+    )
+    qualification = models.CharField(max_length=32, choices=SpecialQualificationKind.choices)
+    granted_at = models.DateTimeField()
+    validation_code = models.ForeignKey(
+        ValidationCode, null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        db_table = "customers_specialqualification"  # made there; the rows stayed put
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "qualification"], name="one_special_qualification_of_a_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.get_qualification_display()}"

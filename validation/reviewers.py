@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 from partners.models import User
 from partners.services import new_account_check
 

@@ -18,9 +18,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from customers.models import SpecialQualificationKind
-from gccportal.errors import DomainError, refuse_nul
-from gccportal.queue import enqueue_on_commit
+from lib.queue import enqueue_on_commit
+from lib.refusals import DomainError, refuse_nul
 from partners import permissions
 from partners.models import User
 from partners.permissions import Action
@@ -28,7 +27,7 @@ from partners.selectors import partner_holds_gcc
 from partners.services import gcc_qualification_grant
 
 from .calendar import review_due_at
-from .codes import validation_code_issue
+from .codes import customer_gcc_qualification_grant, validation_code_issue
 from .eligibility import (
     NOT_GCC_ENABLED,
     partner_standing_problem,
@@ -41,6 +40,7 @@ from .models import (
     OPEN_STATES,
     RequestKind,
     RequestState,
+    SpecialQualificationKind,
     ValidationEvent,
     ValidationRequest,
 )
@@ -377,9 +377,7 @@ def _on_approval(request: ValidationRequest, *, now: datetime) -> None:
         return
     code = validation_code_issue(request=request, now=now)
     if request.customer_id:  # an existing customer asked: it gets GCC with the new code
-        from customers.services import customer_gcc_qualification_apply
-
-        customer_gcc_qualification_apply(customer=request.customer, code=code, now=now)
+        customer_gcc_qualification_grant(customer=request.customer, code=code, now=now)
 
 
 def _approval_note(request: ValidationRequest) -> str:

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from gccportal.ops.heartbeats import REVIEW_SWEEP, heartbeat_record
+from ops.heartbeats import REVIEW_SWEEP, heartbeat_record
 
 from . import services
 

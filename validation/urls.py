@@ -8,6 +8,5 @@ urlpatterns = [
     path("partner/new/", views.partner_validation_new, name="partner_new"),
     path("requests/<uuid:request_uuid>/", views.request_detail, name="detail"),
     path("requests/<uuid:request_uuid>/answer/", views.request_answer, name="answer"),
-    path("customer/new/", views.customer_validation_new, name="customer_new"),
     path("answer/<str:token>/", views.contact_answer, name="contact_answer"),
 ]

@@ -1,18 +1,18 @@
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 from partners import permissions
+from partners import selectors as partner_selectors
 from partners.decorators import partner_user_required
 from partners.permissions import Action
 
 from . import selectors, services
-from .forms import CustomerValidationForm, InfoResponseForm, PartnerValidationForm
+from .forms import InfoResponseForm, PartnerValidationForm
 from .models import ValidationRequest
 
 
@@ -123,87 +123,6 @@ def request_answer(request, request_uuid):
     )
 
 
-def _customer_or_404(request, customer_uuid):
-    from customers.selectors import customer_get
-
-    try:
-        return customer_get(actor=request.user, uuid=customer_uuid)
-    except ObjectDoesNotExist as exc:
-        raise Http404("No such customer.") from exc
-
-
-def _customer_initial(request, customer) -> dict:
-    initial = {"submission_key": uuid.uuid4()}
-    partner = request.user.partner
-    if partner.indirect_provider_id is None:
-        initial["tenant_id"] = partner.tenant_id  # an indirect reseller must look its up itself
-    if customer is not None:
-        initial.update(
-            organization_name=customer.company_name,
-            address_line=customer.address_line,
-            city=customer.city,
-            state=customer.state,
-            postal_code=customer.postal_code,
-            contact_name=customer.contact_name,
-            contact_email=customer.contact_email,
-            contact_phone=customer.contact_phone,
-        )
-    return initial
-
-
-@partner_user_required
-def customer_validation_new(request):
-    """The customer validation form ("CSP customer" intake), for a new or existing customer."""
-    customer_uuid = request.GET.get("customer") or request.POST.get("customer")
-    customer = _customer_or_404(request, customer_uuid) if customer_uuid else None
-    if request.method == "POST":
-        earlier = selectors.validation_request_for_submission(
-            actor=request.user, submission_key=request.POST.get("submission_key")
-        )
-        if earlier:
-            return redirect("validation:detail", request_uuid=earlier.uuid)
-    refusal = services.customer_validation_refusal(actor=request.user, customer=customer)
-    if refusal:
-        return render(
-            request,
-            "validation/customer_validation_refused.html",
-            {
-                "message": refusal,
-                "roles": permissions.roles_allowed(Action.SUBMIT_CUSTOMER_VALIDATION),
-            },
-            status=403,
-        )
-    form = CustomerValidationForm(
-        request.POST or None, initial=_customer_initial(request, customer)
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                created = services.customer_validation_submit(
-                    actor=request.user,
-                    submission_key=form.cleaned_data["submission_key"],
-                    data=form.review_data(),
-                    customer=customer,
-                )
-            except DomainError as exc:
-                form.add_error(exc.field, exc.message)
-            else:
-                messages.success(
-                    request,
-                    "The customer validation request was submitted. Microsoft answers within "
-                    "two business days and may contact the customer.",
-                )
-                return redirect("validation:detail", request_uuid=created.uuid)
-        status = 400
-    return render(
-        request,
-        "validation/customer_validation_form.html",
-        {"form": form, "customer": customer},
-        status=status,
-    )
-
-
 def contact_answer(request, token):
     """The page the emailed link opens: the customer contact answers, no account needed."""
     try:
@@ -235,4 +154,40 @@ def contact_answer(request, token):
         "validation/contact_answer.html",
         {"vr": validation_request, "form": form},
         status=status,
+    )
+
+
+# --- The partner's workspace pages that show its GCC standing ------------------------------
+
+
+@partner_user_required
+def home(request):
+    """The partner's home: its GCC standing and its latest validation requests."""
+    partner = partner_selectors.partner_get_profile(actor=request.user)
+    return render(
+        request,
+        "validation/home.html",
+        {
+            "partner": partner,
+            "holds_gcc": partner_selectors.partner_holds_gcc(partner),
+            "recent_requests": selectors.validation_request_list(actor=request.user)[:5],
+        },
+    )
+
+
+@partner_user_required
+def organization_profile(request):
+    """The organization profile: Microsoft ID, qualifications, the partner GCC validation."""
+    partner = partner_selectors.partner_get_profile(actor=request.user)
+    return render(
+        request,
+        "validation/organization_profile.html",
+        {
+            "partner": partner,
+            "holds_gcc": partner_selectors.partner_holds_gcc(partner),
+            "validation_refusal": services.partner_validation_refusal(actor=request.user),
+            "requests": selectors.validation_request_list(actor=request.user).filter(
+                kind="partner"
+            )[:10],
+        },
     )

@@ -7,7 +7,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 from jsonschema import Draft202012Validator
 
-from gccportal.api.services import api_token_create
+from api.services import api_token_create
 from partners.models import Role
 
 from ..factories import UserFactory, gcc_partner

@@ -4,14 +4,14 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from gccportal.api.models import ApiToken, IdempotentResponse
-from gccportal.api.services import (
+from api.models import ApiToken, IdempotentResponse
+from api.services import (
     api_token_authenticate,
     api_token_create,
     api_token_revoke,
     idempotent_responses_purge,
 )
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 
 from .conftest import token_for
 
@@ -191,7 +191,7 @@ def test_openapi_document_and_docs_are_served(client):
 
 
 def test_purge_task_drops_expired_answers(seller):
-    from gccportal.api.tasks import purge_idempotent_responses_task
+    from api.tasks import purge_idempotent_responses_task
 
     IdempotentResponse.objects.create(
         agent=seller,

@@ -25,11 +25,12 @@ from django.test import override_settings
 
 import gccportal.settings
 from customers import services as customer_services
-from customers.models import Customer, RelationshipRequest, SpecialQualification
+from customers.models import Customer
 from orders import services as order_services
 from orders.models import Order, Subscription
 from partners.models import Role
-from validation.models import ValidationRequest
+from relationships.models import RelationshipRequest
+from validation.models import SpecialQualification, ValidationRequest
 
 from ..factories import UserFactory, gcc_partner
 from ..faults.conftest import dead_broker
@@ -281,7 +282,7 @@ def test_every_route_answers_with_redis_down(
         throttled_before = len(_warnings(caplog, THROTTLE_WARNING))
         started = time.monotonic()
         # The test's transaction never commits: run what the request's commit would run (the
-        # task publishing, gccportal/queue.py), as a real request does before it answers.
+        # task publishing, lib/queue.py), as a real request does before it answers.
         with django_capture_on_commit_callbacks(execute=True):
             response = _send(client, method, path, world.token, write and write.body(world))
         elapsed = time.monotonic() - started
@@ -326,7 +327,7 @@ def test_a_blackholed_redis_costs_a_request_about_the_cache_timeout(
     }
     with (
         override_settings(CACHES=caches),
-        caplog.at_level(logging.WARNING, logger="gccportal.api.auth"),
+        caplog.at_level(logging.WARNING, logger="api.auth"),
     ):
         started = time.monotonic()
         response = _send(client, "get", "/v1/offers", world.token)

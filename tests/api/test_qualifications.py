@@ -2,9 +2,8 @@
 
 import pytest
 
-from customers.models import SpecialQualification
 from partners.models import Role
-from validation.models import ValidationCode
+from validation.models import SpecialQualification, ValidationCode
 
 from ..factories import PartnerFactory, UserFactory
 from ..orders.conftest import approved_code, managed_customer

@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from customers.models import RelationshipRequest
 from partners.models import Role
+from relationships.models import RelationshipRequest
 
 from ..factories import IndirectResellerFactory, UserFactory
 from .conftest import token_for

@@ -5,13 +5,12 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from customers.models import SpecialQualification
 from customers.services import (
     CUSTOMER_ALREADY_QUALIFIED,
     customer_billing_profile_update,
     customer_gcc_qualification_set,
 )
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 from orders.models import Order, Subscription
 from orders.services import (
     FRIENDLY_NAME_REQUIRED,
@@ -23,6 +22,7 @@ from orders.services import (
 )
 from partners.permissions import RoleNotAllowed
 from validation.codes import CODE_UNKNOWN, CODE_USED_UP
+from validation.models import SpecialQualification
 
 from ..orders.conftest import approved_code, managed_customer
 

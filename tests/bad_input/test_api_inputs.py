@@ -8,8 +8,8 @@ from hypothesis import example as also
 from hypothesis import given
 from hypothesis import strategies as st
 
+from api.services import api_token_create
 from customers.models import Customer
-from gccportal.api.services import api_token_create
 from orders.models import Offer, Order
 
 from ..api.conftest import new_customer_body

@@ -7,14 +7,10 @@ from hypothesis import example as also
 from hypothesis import given
 from hypothesis import strategies as st
 
-from customers.models import (
-    Customer,
-    CustomerRelationship,
-    RelationshipRequest,
-    SpecialQualification,
-)
+from customers.models import Customer, CustomerRelationship
 from partners.models import PartnerType, Role
-from validation.models import ValidationCode
+from relationships.models import RelationshipRequest
+from validation.models import SpecialQualification, ValidationCode
 
 from ..customers.test_customers import issue_code
 from ..factories import (
@@ -57,7 +53,7 @@ def test_add_customer(signed_in, seller, code, data):
     with example("customers: add customer"):
         remaining = ValidationCode.objects.get(pk=code.pk).remaining_creates
         response = post_checked(
-            client, reverse("customers:create"), post, models=SAVED, form="add customer"
+            client, reverse("orders:new_customer"), post, models=SAVED, form="add customer"
         )
         if response.status_code != 302:
             assert ValidationCode.objects.get(pk=code.pk).remaining_creates == remaining
@@ -75,12 +71,12 @@ def test_add_customer_next_subscriptions(signed_in, seller, code, data):
     client = signed_in(seller)
     with example("customers: add customer, next: subscriptions"):
         response = post_checked(
-            client, reverse("customers:create"), post, models=SAVED, form="add customer next"
+            client, reverse("orders:new_customer"), post, models=SAVED, form="add customer next"
         )
         assert Customer.objects.count() == 0  # nothing is created before Submit
         if response.status_code == 302:
             assert_escaped(client.get(response.url))
-            assert_escaped(client.get(reverse("customers:create") + "?resume=1"))
+            assert_escaped(client.get(reverse("orders:new_customer") + "?resume=1"))
 
 
 @FORM_SETTINGS
@@ -131,7 +127,7 @@ def test_script_payloads_are_stored_as_text_and_shown_escaped(signed_in, seller,
     client = signed_in(seller)
     name = " ".join(XSS)[:200]
     post = {**_account(code), "company_name": name, "contact_name": XSS[1]}
-    assert client.post(reverse("customers:create"), post).status_code == 302
+    assert client.post(reverse("orders:new_customer"), post).status_code == 302
     customer = Customer.objects.get()
     assert customer.company_name == name
     for url in (reverse("customers:detail", args=[customer.uuid]), reverse("customers:list")):

@@ -69,7 +69,7 @@ def test_new_customer_wizard(signed_in, seller, g3, key, review_key):
     with example("orders: new-customer wizard"):
         code = issue_code(seller)
         account = customer_account_form_data(code, next="subscriptions")
-        step1 = client.post(reverse("customers:create"), account)
+        step1 = client.post(reverse("orders:new_customer"), account)
         assert step1.status_code == 302
         wizard_key = client.get(step1.url).context["form"]["submission_key"].value()
         step2 = post_checked(

@@ -6,7 +6,7 @@ from hypothesis import example as also
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gccportal.api.models import ApiToken
+from api.models import ApiToken
 from partners.models import Role, User
 
 from ..factories import UserFactory

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from customers.models import CustomerRelationship
-from customers.relationships import relationship_link_token, relationship_request_create
+from relationships.services import relationship_link_token, relationship_request_create
 
 from ..factories import PASSWORD, CustomerAdminFactory
 from .conftest import assert_escaped, example

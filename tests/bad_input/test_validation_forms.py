@@ -49,7 +49,7 @@ def test_partner_validation(signed_in, admin_agent, data):
         )
         if response.status_code == 302:
             assert_escaped(client.get(response.url))
-            assert_escaped(client.get(reverse("partners:profile")))
+            assert_escaped(client.get(reverse("profile")))
 
 
 def _customer_form(seller) -> dict:
@@ -85,7 +85,7 @@ def test_customer_validation(signed_in, seller, gcc_customer, data, customer):
     client = signed_in(seller)
     with example("validation: customer intake"):
         response = post_checked(
-            client, reverse("validation:customer_new"), post, models=SAVED, form="customer intake"
+            client, reverse("customers:validation_new"), post, models=SAVED, form="customer intake"
         )
         if response.status_code == 302:
             assert_escaped(client.get(response.url))

@@ -23,7 +23,7 @@ QUEUE = "stress"
 def _connection(folder: str) -> Connection:
     return Connection(
         "filesystem://",
-        transport="gccportal.broker:Transport",
+        transport="lib.broker:Transport",
         transport_options={
             "data_folder_in": folder,
             "data_folder_out": folder,

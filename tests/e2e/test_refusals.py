@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from customers.models import CustomerRelationship, RelationshipRequest
+from customers.models import CustomerRelationship
 from partners.models import Role
+from relationships.models import RelationshipRequest
 from validation.models import ValidationRequest
 
 from ..factories import PASSWORD, CustomerAdminFactory, CustomerFactory, PartnerFactory, UserFactory

@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from customers.models import CustomerRelationship, SpecialQualification
+from customers.models import CustomerRelationship
+from validation.models import SpecialQualification
 
 from ..factories import PASSWORD, CustomerAdminFactory, CustomerFactory, gcc_partner
 from .browser import WORKER_TIMEOUT_MS, exactly

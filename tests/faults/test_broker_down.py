@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer
-from gccportal.ops.models import EmailNotification
+from ops.models import EmailNotification
 from orders.models import Order, OrderStatus
 from partners.models import ResellerQualification
 from validation.models import RequestState, ValidationRequest
@@ -31,7 +31,7 @@ LEFT_FOR_THE_SWEEP = "broker unreachable"
 
 def _post_with_broker_down(client, url, data, caplog):
     purge_queue()  # what the setup enqueued
-    with caplog.at_level(logging.WARNING, logger="gccportal.queue"), dead_broker():
+    with caplog.at_level(logging.WARNING, logger="lib.queue"), dead_broker():
         started = time.monotonic()
         response = client.post(url, data)
         elapsed = time.monotonic() - started
@@ -89,7 +89,7 @@ def test_an_order_placed_while_the_broker_is_down_is_provisioned_later(
 ):
     code = approved_code(seller)
     client = client_for(seller)
-    subscriptions_step = client.post(reverse("customers:create"), account_form(code))
+    subscriptions_step = client.post(reverse("orders:new_customer"), account_form(code))
     key = client.get(subscriptions_step.url).context["form"]["submission_key"].value()
     review_step = client.post(subscriptions_step.url, {"submission_key": key, qty(G3): "25"})
 

@@ -11,11 +11,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from customers.models import Customer, CustomerRelationship, SpecialQualification
-from gccportal.api.services import api_token_create
+from api.services import api_token_create
+from customers.models import Customer, CustomerRelationship
 from orders.models import Order
 from partners.models import Role
 from validation.codes import CODE_USED_UP
+from validation.models import SpecialQualification
 
 from ..concurrency import run_together
 from ..customers.test_customers import account_form, issue_code, managed
@@ -26,7 +27,7 @@ from ..orders.test_views import qty
 pytestmark = pytest.mark.django_db(transaction=True)
 
 GCC = "GovernmentCommunityCloud"
-CREATE = reverse("customers:create")
+CREATE = reverse("orders:new_customer")
 NO_CREATES_LEFT = "no creates left"
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gccportal.ops.models import EmailNotification
+from ops.models import EmailNotification
 from partners.models import ResellerQualification
 from validation import services
 from validation.models import RequestState, ValidationCode, ValidationEvent

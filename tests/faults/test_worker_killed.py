@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from gccportal.ops.models import EmailNotification
+from ops.models import EmailNotification
 from orders.models import Offer, Order, OrderStatus, Subscription
 from orders.services import CartLine, order_place
 from partners.models import ResellerQualification

@@ -4,10 +4,11 @@ import uuid
 import pytest
 from django.apps import apps as django_apps
 
-from customers.models import CustomerRelationship, SpecialQualification
+from customers.models import CustomerRelationship
 from orders.models import Offer
 from partners.models import Role
 from validation import services as validation_services
+from validation.models import SpecialQualification
 
 from ..factories import CustomerFactory, UserFactory, customer_request_data, gcc_partner
 

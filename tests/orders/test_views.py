@@ -29,7 +29,7 @@ class TestNewCustomerFlow:
         code = approved_code(seller)
         client = client_for(seller)
 
-        step1 = client.post(reverse("customers:create"), account_form(code))
+        step1 = client.post(reverse("orders:new_customer"), account_form(code))
         assert step1.url == reverse("orders:new_customer_subscriptions")
         assert not Customer.objects.exists()  # nothing is created before Submit
 
@@ -56,7 +56,7 @@ class TestNewCustomerFlow:
     def test_a_forged_commercial_offer_for_a_gcc_customer_is_refused(self, client_for, seller):
         code = approved_code(seller)
         client = client_for(seller)
-        client.post(reverse("customers:create"), account_form(code))
+        client.post(reverse("orders:new_customer"), account_form(code))
         url = reverse("orders:new_customer_subscriptions")
         key = client.get(url).context["form"]["submission_key"].value()
         response = client.post(url, {"submission_key": key, qty(E3): "5"})
@@ -66,7 +66,7 @@ class TestNewCustomerFlow:
 
     def test_an_empty_cart_is_refused(self, client_for, seller):
         client = client_for(seller)
-        client.post(reverse("customers:create"), account_form())
+        client.post(reverse("orders:new_customer"), account_form())
         url = reverse("orders:new_customer_subscriptions")
         key = client.get(url).context["form"]["submission_key"].value()
         response = client.post(url, {"submission_key": key})
@@ -75,16 +75,16 @@ class TestNewCustomerFlow:
 
     def test_steps_without_account_info_send_back_to_the_start(self, client_for, seller):
         response = client_for(seller).get(reverse("orders:new_customer_review"))
-        assert response.url == reverse("customers:create")
+        assert response.url == reverse("orders:new_customer")
 
     def test_with_no_code_the_page_says_the_customer_is_not_validated(self, client_for, seller):
-        page = client_for(seller).get(reverse("customers:create")).content.decode()
+        page = client_for(seller).get(reverse("orders:new_customer")).content.decode()
         assert "the customer has not been validated yet" in page
 
     def test_back_from_subscriptions_keeps_the_account_info(self, client_for, seller):
         client = client_for(seller)
-        client.post(reverse("customers:create"), account_form())
-        page = client.get(reverse("customers:create"), {"resume": 1}).content.decode()
+        client.post(reverse("orders:new_customer"), account_form())
+        page = client.get(reverse("orders:new_customer"), {"resume": 1}).content.decode()
         assert 'value="County of Lincoln"' in page
 
 

@@ -39,7 +39,7 @@ class TestSignIn:
         assert "Welcome, Pat" in response.content.decode()
 
     def test_next_is_honoured_after_sign_in(self, client, sales_agent):
-        profile = reverse("partners:profile")
+        profile = reverse("profile")
         response = client.post(
             f"{LOGIN}?next={profile}",
             {"username": sales_agent.username, "password": PASSWORD, "next": profile},

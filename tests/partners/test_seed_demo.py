@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from console.demo import DEMO_PASSWORD
 from customers.models import Customer
-from gccportal.demo import DEMO_PASSWORD
 from partners.models import Partner, PartnerType, Role, User
 from validation.models import ValidationCode
 from validation.reviewers import REVIEWERS_GROUP

@@ -15,14 +15,15 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from customers import relationships
+from api.models import ApiToken
+from api.services import api_token_create, token_hash
 from customers import services as customer_services
-from customers.models import Customer, CustomerRelationship, RelationshipRequest
-from gccportal.api.models import ApiToken
-from gccportal.api.services import api_token_create, token_hash
+from customers.models import Customer, CustomerRelationship
 from orders.models import Offer, Order, Subscription
 from orders.services import CartLine, order_place, order_provision
 from partners.models import Partner, ResellerQualification, Role, User
+from relationships import services as relationships
+from relationships.models import RelationshipRequest
 from validation import services as validation_services
 from validation.models import ValidationCode, ValidationRequest
 from validation.reviewers import reviewer_create

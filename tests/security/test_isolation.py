@@ -31,11 +31,12 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 
-from customers.models import Customer, RelationshipRequest
-from customers.relationships import LINK_SALT
+from customers.models import Customer
 from orders.services import NOT_YOUR_SUBSCRIPTION, OrderError, subscription_update
 from partners.models import ResellerQualification, Role
 from partners.permissions import REFUSALS, Action, RoleNotAllowed
+from relationships.models import RelationshipRequest
+from relationships.services import LINK_SALT
 from validation.models import ValidationRequest
 
 from .conftest import World
@@ -303,7 +304,7 @@ TABLE: dict[str, Page] = {
     "admin_center:home": Page(CUSTOMER_ADMIN, owner_shows=("A customer name", "A partner name")),
     # --- Partner workspace ---------------------------------------------------------------------
     "home": Page(PARTNER, owner_shows=("A partner name",)),
-    "partners:profile": Page(PARTNER, owner_shows=("A partner name", "A partner tenant")),
+    "profile": Page(PARTNER, owner_shows=("A partner name", "A partner tenant")),
     "partners:user_list": Page(
         PARTNER, owner_shows=("A sales agent",), roles=manage_users_refused("get")
     ),
@@ -339,7 +340,7 @@ TABLE: dict[str, Page] = {
         owner_post_to=lambda w: reverse("api_tokens:list"),
     ),
     "customers:list": Page(PARTNER, owner_shows=("A customer name", "A GCC customer name")),
-    "customers:create": Page(
+    "orders:new_customer": Page(
         PARTNER,
         # B posts A's validation code: an invalid choice, nothing created.
         data=lambda w: {
@@ -411,7 +412,7 @@ TABLE: dict[str, Page] = {
             for method in ("get", "post")
         ),
     ),
-    "validation:customer_new": Page(
+    "customers:validation_new": Page(
         PARTNER,
         TENANT,
         fill=lambda w: [{}],
@@ -507,7 +508,7 @@ TABLE: dict[str, Page] = {
         owner_post=302,
         owner_post_to=lambda w: reverse("orders:detail", args=[w.customer.uuid, w.order.uuid]),
         b_post=302,
-        b_post_to=lambda w: reverse("customers:create"),
+        b_post_to=lambda w: reverse("orders:new_customer"),
         roles=helpdesk_refused("get", "post", data={}),
     ),
     "orders:new_customer_cancel": Page(PARTNER, owner_get=302),
@@ -1061,7 +1062,7 @@ def test_partner_agents_are_refused_the_admin_center(client, world):
 
 PREFERRED = {
     "customers.customer": lambda w: w.customer,
-    "customers.relationshiprequest": lambda w: w.relationship_request,
+    "relationships.relationshiprequest": lambda w: w.relationship_request,
     "validation.validationrequest": lambda w: w.validation_request,
     "validation.validationcode": lambda w: w.code,
     "partners.partner": lambda w: w.a.partner,

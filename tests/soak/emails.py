@@ -17,7 +17,7 @@ def main(label: str, seconds: float, rate: float) -> None:
     django.setup()
     from django.db import transaction
 
-    from gccportal.ops.notifications import notify_on_commit
+    from ops.notifications import notify_on_commit
 
     started, recorded = time.monotonic(), 0
     while time.monotonic() - started < seconds:

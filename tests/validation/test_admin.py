@@ -497,7 +497,7 @@ class TestReviewerPermissionBoundaries:
             ("admin:partners_user_add", []),
             ("admin:customers_customer_changelist", []),
             ("admin:customers_customer_add", []),
-            ("admin:customers_relationshiprequest_changelist", []),
+            ("admin:relationships_relationshiprequest_changelist", []),
             ("admin:ops_emailnotification_changelist", []),
             ("admin:auth_group_changelist", []),
         ],

@@ -14,9 +14,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from customers.models import RelationshipRequest
-from gccportal.ops.heartbeats import REVIEW_SWEEP, WORKER, heartbeat_record
+from ops.heartbeats import REVIEW_SWEEP, WORKER, heartbeat_record
 from partners.models import User
+from relationships.models import RelationshipRequest
 from validation import services
 from validation.calendar import BUSINESS_TZ, business_days_between
 from validation.models import RequestState, ValidationRequest
@@ -218,7 +218,7 @@ def test_business_days_between():
 
 class TestExpireRelationshipRequests:
     def test_expires_past_ones(self, admin_agent):
-        from customers.relationships import relationship_request_create
+        from relationships.services import relationship_request_create
 
         old = relationship_request_create(
             actor=admin_agent, now=timezone.now() - timedelta(days=30)

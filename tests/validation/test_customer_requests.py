@@ -5,11 +5,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from customers.models import SpecialQualification
 from partners.models import PartnerType, Role
 from validation import services
 from validation.codes import validation_code_list
-from validation.models import RequestState, ValidationRequest
+from validation.models import RequestState, SpecialQualification, ValidationRequest
 
 from ..emails import send_recorded
 from ..factories import (
@@ -233,7 +232,7 @@ class TestContactAnswerLink:
 
 
 class TestCustomerValidationForm:
-    URL = reverse("validation:customer_new")
+    URL = reverse("customers:validation_new")
 
     def form(self, partner, **overrides):
         data = customer_request_data(partner)

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from customers import relationships
 from gccportal.celery import app as celery_app
-from gccportal.ops import notifications
-from gccportal.ops.models import EmailNotification, EmailStatus
-from gccportal.ops.notifications import email_send, emails_send_pending, notify_on_commit
-from gccportal.ops.tasks import send_email_task
+from ops import notifications
+from ops.models import EmailNotification, EmailStatus
+from ops.notifications import email_send, emails_send_pending, notify_on_commit
+from ops.tasks import send_email_task
+from relationships import services as relationships
 from validation import services
 
 from ..emails import send_recorded

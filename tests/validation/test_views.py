@@ -177,7 +177,7 @@ class TestRequestPage:
 
 
 class TestProfileAndHomePages:
-    @pytest.mark.parametrize("name", ["home", "partners:profile", "customers:list"])
+    @pytest.mark.parametrize("name", ["home", "profile", "customers:list"])
     def test_bounded_queries_with_many_requests(
         self, client_for, admin_agent, reviewer, django_assert_max_num_queries, name
     ):
@@ -194,7 +194,7 @@ class TestProfileAndHomePages:
         self, client_for, admin_agent
     ):
         partner = admin_agent.partner
-        page = client_for(admin_agent).get(reverse("partners:profile")).content.decode()
+        page = client_for(admin_agent).get(reverse("profile")).content.decode()
         assert str(partner.tenant_id) in page
         assert "Direct reseller" in page and "Enrolled" in page
         assert "None yet." in page
@@ -203,12 +203,12 @@ class TestProfileAndHomePages:
     def test_profile_shows_the_qualification_after_approval(self, client_for, admin_agent):
         request = PartnerRequestFactory(submitted_by=admin_agent)
         services.validation_request_decide(request_id=request.pk, decision="approved")
-        page = client_for(admin_agent).get(reverse("partners:profile")).content.decode()
+        page = client_for(admin_agent).get(reverse("profile")).content.decode()
         assert "Government_community_cloud" in page
         assert "None yet." not in page
 
     def test_helpdesk_sees_the_profile_but_no_submit_button(self, client_for, helpdesk_agent):
-        page = client_for(helpdesk_agent).get(reverse("partners:profile")).content.decode()
+        page = client_for(helpdesk_agent).get(reverse("profile")).content.decode()
         assert "Submit the partner GCC validation" not in page
         assert "Only an admin agent or a global admin" in page
 

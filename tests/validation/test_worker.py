@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from gccportal.ops.heartbeats import REVIEW_SWEEP, WORKER
-from gccportal.ops.models import EmailNotification, Heartbeat
+from ops.heartbeats import REVIEW_SWEEP, WORKER
+from ops.models import EmailNotification, Heartbeat
 from partners.models import ResellerQualification
 from validation import services
 from validation.models import RequestState, ValidationRequest

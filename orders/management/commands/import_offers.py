@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 from orders.services import offers_import
 
 BOOLEAN_FIELDS = {"is_gcc", "is_active", "offer_id_documented"}

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 from orders.models import Order
 from orders.selectors import order_find, stuck_orders
 from orders.services import order_retry

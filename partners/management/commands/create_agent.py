@@ -2,7 +2,7 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gccportal.ops.cli import read_new_password
+from lib.cli import read_new_password
 from partners.models import Partner, Role
 from partners.services import PartnerError, agent_provision
 

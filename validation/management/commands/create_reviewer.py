@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from gccportal.errors import DomainError
-from gccportal.ops.cli import read_new_password
+from lib.cli import read_new_password
+from lib.refusals import DomainError
 from validation.reviewers import REVIEWERS_GROUP, reviewer_add
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from gccportal.errors import DomainError
+from lib.refusals import DomainError
 from partners.models import User
 from validation.models import RequestState, ValidationRequest
 from validation.selectors import validation_request_find

@@ -1,0 +1,50 @@
+"""The agent's own API tokens: Settings > API tokens."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lib.refusals import DomainError
+from partners.decorators import partner_user_required
+
+from . import services
+from .models import ApiToken
+
+
+@partner_user_required
+def token_list(request):
+    new_token = None
+    name_error = None
+    if request.method == "POST":
+        try:
+            created = services.api_token_create(
+                actor=request.user, name=request.POST.get("name", "")
+            )
+        except DomainError as exc:
+            name_error = exc.message
+        else:
+            new_token = created  # shown once, on this response only
+    return render(
+        request,
+        "api/token_list.html",
+        {
+            "tokens": services.api_token_list(actor=request.user),
+            "new_token": new_token,
+            "name_error": name_error,
+        },
+        status=400 if name_error else 200,
+    )
+
+
+@partner_user_required
+@require_POST
+def token_revoke(request, token_id: int):
+    try:
+        token = services.api_token_revoke(actor=request.user, token_id=token_id)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404 from exc
+    messages.success(
+        request, f"Token “{token.name}” revoked. Tools using it can no longer sign in."
+    )
+    return redirect("api_tokens:list")

@@ -1,0 +1,714 @@
+"""The /v1/ endpoints (reference partner-center-api.md). Thin: parse the input, call the
+services the web UI calls, shape the answer; refusals become the reference's error bodies."""
+
+import json
+from uuid import UUID
+
+from django.core import signing
+from django.db.models import Exists, OuterRef, Q, Subquery
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.response import Response
+
+from customers import services as customer_services
+from customers.models import Customer, CustomerRelationship
+from customers.selectors import customer_latest_request, customer_list
+from orders import services as order_services
+from orders.eligibility import PurchaseContext
+from orders.models import Offer, Subscription
+from orders.selectors import catalog_for, order_get, order_list, subscription_list
+from partners.models import Partner, PartnerType
+from relationships import services as relationship_services
+from validation import services as validation_services
+from validation.codes import validation_code_list
+from validation.models import OPEN_STATES, RequestState, SpecialQualification
+
+from . import serializers as s
+from .base import ApiView
+from .errors import CUSTOMER_NOT_FOUND, ApiError, error_response, invalid, not_found
+from .keys import parse
+
+GCC = s.GCC.value
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+TOKEN_SALT = "api.customers.continuation"
+
+
+def _page_size(value) -> int:
+    if value in (None, ""):
+        return DEFAULT_PAGE_SIZE
+    try:
+        size = int(value)
+    except (TypeError, ValueError) as exc:
+        raise invalid("size must be a whole number from 0 to 500.") from exc
+    if not 0 <= size <= MAX_PAGE_SIZE:
+        raise invalid("size must be a whole number from 0 to 500.")
+    return size or DEFAULT_PAGE_SIZE  # 0 (what the .NET SDK sends) means the default
+
+
+def _offset(value) -> int:
+    if value in (None, ""):
+        return 0
+    try:
+        offset = int(value)
+    except (TypeError, ValueError) as exc:
+        raise invalid("offset must be a whole number, 0 or more.") from exc
+    if offset < 0:
+        raise invalid("offset must be a whole number, 0 or more.")
+    return offset
+
+
+def _customers(actor):
+    """The actor's customers (the scoped selector), with the indirect reseller's tenant."""
+    reseller = CustomerRelationship.objects.filter(
+        customer=OuterRef("pk"), partner_id=actor.partner_id
+    ).values("indirect_reseller__tenant_id")[:1]
+    return customer_list(actor=actor).annotate(api_indirect_reseller_tenant=Subquery(reseller))
+
+
+def customer_for(actor, customer_id) -> Customer:
+    """One of the actor's customers by its id (= tenant ID); 404 for anyone else's."""
+    try:
+        tenant_id = UUID(str(customer_id))
+    except ValueError as exc:
+        raise ApiError(400, 900118, f"{customer_id!r} is not a valid customer ID.") from exc
+    customer = _customers(actor).filter(tenant_id=tenant_id).first()
+    if customer is None:
+        raise not_found(CUSTOMER_NOT_FOUND, code=60003)
+    return customer
+
+
+# --- Customers -----------------------------------------------------------------------------
+
+
+FILTER_FIELDS = {"companyname", "domain", "indirectreseller"}
+
+
+def _customer_filter(actor, raw: str) -> Q:
+    try:
+        spec = json.loads(raw)
+        if not isinstance(spec, dict):
+            raise ValueError
+        spec = {str(k).lower(): v for k, v in spec.items()}
+        field, value = str(spec["field"]).lower(), str(spec["value"])
+        operator = str(spec.get("operator", "starts_with")).lower()
+    except (ValueError, KeyError) as exc:
+        raise invalid(
+            'filter must be JSON like {"Field": "CompanyName", "Value": "Lin", '
+            '"Operator": "starts_with"}.'
+        ) from exc
+    if operator != "starts_with":
+        raise invalid("The only filter operator is starts_with.")
+    if "\x00" in value:  # PostgreSQL refuses NUL in a query
+        raise invalid("The filter value can't contain null characters.")
+    if field not in FILTER_FIELDS:
+        raise invalid("Filter on CompanyName, Domain or IndirectReseller.")
+    if field == "companyname":
+        return Q(company_name__istartswith=value)
+    if field == "domain":
+        return Q(domain__istartswith=value)
+    resellers = CustomerRelationship.objects.filter(
+        customer=OuterRef("pk"), partner_id=actor.partner_id
+    )
+    try:
+        resellers = resellers.filter(indirect_reseller__tenant_id=UUID(value))
+    except ValueError:
+        resellers = resellers.filter(indirect_reseller__name__istartswith=value)
+    return Q(Exists(resellers))
+
+
+class CustomersView(ApiView):
+    @extend_schema(
+        operation_id="customers_list",
+        parameters=[
+            OpenApiParameter("size", int, description="Page size; 0 or absent = 100."),
+            OpenApiParameter("filter", str, description="URL-encoded JSON filter."),
+            OpenApiParameter("seekOperation", str, enum=["Next"]),
+            OpenApiParameter("MS-ContinuationToken", str, OpenApiParameter.HEADER, required=False),
+        ],
+        responses={200: s.CustomerCollectionSerializer},
+    )
+    def get(self, request):
+        """The partner's customers, seek-paged: follow ``links.next`` with its header."""
+        params = request.query_params
+        if params.get("seekOperation", "").lower() == "next":
+            token = request.headers.get("MS-ContinuationToken") or params.get("continuationToken")
+            try:
+                state = signing.loads(token or "", salt=TOKEN_SALT)
+                size, raw_filter, after = state["s"], state["f"], state["a"]
+            except (signing.BadSignature, KeyError, TypeError) as exc:
+                raise invalid("The MS-ContinuationToken is missing or not valid.") from exc
+        else:
+            size, raw_filter, after = _page_size(params.get("size")), params.get("filter"), None
+        customers = _customers(self.actor)
+        if raw_filter:
+            customers = customers.filter(_customer_filter(self.actor, raw_filter))
+        if after:
+            name, pk = after
+            customers = customers.filter(Q(company_name__gt=name) | Q(company_name=name, pk__gt=pk))
+        rows = list(customers.order_by("company_name", "pk")[: size + 1])
+        page, more = rows[:size], len(rows) > size
+        next_link, token = None, None
+        if more:
+            last = page[-1]
+            token = signing.dumps(
+                {"s": size, "f": raw_filter, "a": [last.company_name, last.pk]}, salt=TOKEN_SALT
+            )
+            next_link = s.link(
+                f"/customers?size={size}&seekOperation=Next",
+                headers=[{"key": "MS-ContinuationToken", "value": token}],
+            )
+        items = [s.CustomerSerializer().to_representation(c) for c in page]
+        return Response(s.collection(items, f"/customers?size={size}", next_link, token))
+
+    @extend_schema(
+        operation_id="customers_create",
+        request=s.CustomerCreateSerializer,
+        responses={201: s.CustomerSerializer},
+    )
+    def post(self, request):
+        """Create a customer (with ``associatedPartnerId``: an indirect reseller's customer)."""
+        data = parse(s.CustomerCreateSerializer, request.data)
+        billing = data["billingProfile"]
+        fields = s.customer_fields_from_billing(billing)
+        if not fields["contact_phone"]:
+            raise ApiError(
+                400,
+                3000,
+                "billingProfile.defaultAddress.phoneNumber is required: the portal keeps a phone "
+                "number for every customer's primary contact.",
+            )
+        fields["domain"] = data["companyProfile"]["domain"].lower()
+        reseller = None
+        if data.get("associatedPartnerId"):
+            reseller = Partner.objects.filter(
+                tenant_id=data["associatedPartnerId"], partner_type=PartnerType.INDIRECT_RESELLER
+            ).first()
+            if reseller is None:  # whose reseller it is, the service checks
+                raise ApiError(400, 800016, customer_services.NOT_YOUR_RESELLER)
+        customer = customer_services.customer_create(
+            actor=self.actor, data=fields, indirect_reseller=reseller
+        )
+        customer = customer_for(self.actor, customer.tenant_id)
+        return Response(s.CustomerSerializer().to_representation(customer), status=201)
+
+
+class CustomerView(ApiView):
+    @extend_schema(operation_id="customers_get", responses={200: s.CustomerSerializer})
+    def get(self, request, customer_id):
+        customer = customer_for(self.actor, customer_id)
+        return Response(s.CustomerSerializer().to_representation(customer))
+
+
+class CompanyProfileView(ApiView):
+    @extend_schema(responses={200: s.CompanyProfileSerializer})
+    def get(self, request, customer_id):
+        customer = customer_for(self.actor, customer_id)
+        return Response(s.CompanyProfileSerializer().to_representation(customer))
+
+
+class BillingProfileView(ApiView):
+    @extend_schema(operation_id="billing_profile_get", responses={200: s.BillingProfileSerializer})
+    def get(self, request, customer_id):
+        customer = customer_for(self.actor, customer_id)
+        return Response(s.BillingProfileSerializer().to_representation(customer))
+
+    @extend_schema(
+        operation_id="billing_profile_update",
+        request=s.BillingProfileInSerializer,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        responses={200: s.BillingProfileSerializer},
+    )
+    def put(self, request, customer_id):
+        """Replace the billing profile; send ``If-Match`` with its etag to avoid lost updates."""
+        customer = customer_for(self.actor, customer_id)
+        data = parse(s.BillingProfileInSerializer, request.data)
+        if_match = request.headers.get("If-Match", "").strip().strip('"')
+        if if_match and if_match != s.billing_etag(customer):
+            raise ApiError(412, 2055, "The ETag is no longer valid: read the profile again.")
+        fields = s.customer_fields_from_billing(data)
+        if not fields["contact_phone"]:
+            fields["contact_phone"] = customer.contact_phone
+        updated = customer_services.customer_billing_profile_update(
+            actor=self.actor, customer=customer, data=fields
+        )
+        return Response(s.BillingProfileSerializer().to_representation(updated))
+
+
+class DomainView(ApiView):
+    @extend_schema(
+        operation_id="domains_check",
+        description="200 when the domain is taken, 404 when it is free (no body either way).",
+        responses={200: OpenApiResponse(description="Taken."), 404: None},
+    )
+    def get(self, request, domain):
+        taken = Customer.objects.filter(domain__iexact=domain.strip()).exists()
+        return Response(status=200 if taken else 404)
+
+    def head(self, request, domain):
+        return self.get(request, domain)
+
+
+# --- Validation codes and qualifications ---------------------------------------------------
+
+
+class PartnerValidationsView(ApiView):
+    @extend_schema(
+        operation_id="validation_codes_list", responses={200: s.ValidationCodeSerializer(many=True)}
+    )
+    def get(self, request):
+        """The partner's GCC validation codes (a bare array), used-up ones included."""
+        codes = validation_code_list(actor=self.actor, usable_only=False).select_related("partner")
+        return Response([s.ValidationCodeSerializer().to_representation(c) for c in codes])
+
+
+class CustomerValidationsView(ApiView):
+    @extend_schema(
+        operation_id="customer_validation_get",
+        responses={200: s.GccValidationRelationshipSerializer},
+    )
+    def get(self, request, customer_id):
+        """Which validation code the customer was qualified with; 404 if never."""
+        customer = customer_for(self.actor, customer_id)
+        qualification = (
+            SpecialQualification.objects.filter(
+                customer=customer, qualification=GCC, validation_code__isnull=False
+            )
+            .select_related("validation_code__partner", "customer")
+            .first()
+        )
+        if qualification is None:
+            raise not_found("This customer was never GCC-validated.")
+        return Response(s.GccValidationRelationshipSerializer().to_representation(qualification))
+
+    @extend_schema(
+        operation_id="customer_validation_submit",
+        description=(
+            "Sandbox extension (not in Partner Center): submit the customer GCC validation "
+            "request for an existing customer. The review runs as in the portal; on approval "
+            "the customer gets GovernmentCommunityCloud with the new validation code."
+        ),
+        request=s.GccValidationRequestSerializer,
+        responses={201: s.CustomerQualificationSerializer},
+    )
+    def post(self, request, customer_id):
+        customer = customer_for(self.actor, customer_id)
+        data = parse(s.GccValidationRequestSerializer, request.data)
+        if not data["attested"]:
+            raise ApiError(400, 3000, "Attest that the information is accurate (attested true).")
+        validation_request = validation_services.customer_validation_submit(
+            actor=self.actor,
+            submission_key=self.submission_key(),
+            customer=customer,
+            data={
+                "organization_name": data["organizationName"],
+                "tenant_id": data["tenantId"],
+                "domain": customer.domain,
+                "entity_type": data["entityType"],
+                "jurisdiction": data.get("jurisdiction", ""),
+                "regulated_data": data.get("regulatedData", []),
+                "is_us_entity": data["isUsEntity"],
+                "us_presence": data.get("usPresence", ""),
+                "address_line": customer.address_line,
+                "city": customer.city,
+                "state": customer.state,
+                "postal_code": customer.postal_code,
+                "contact_name": data["contactName"],
+                "contact_email": data["contactEmail"],
+                "contact_phone": data["contactPhone"],
+                "attested": True,
+            },
+        )
+        return Response(_request_qualification(validation_request), status=201)
+
+
+def _request_qualification(request) -> dict:
+    item = {"qualification": GCC, "vettingCreateDate": s.iso(request.submitted_at)}
+    if request.status in OPEN_STATES:
+        item["vettingStatus"] = "InReview"
+    elif request.status == RequestState.REJECTED:
+        item["vettingStatus"] = "Denied"
+        item["vettingReason"] = request.decision_reason
+    else:
+        item["vettingStatus"] = "Approved"
+    return item
+
+
+def qualifications_of(actor, customer) -> list[dict]:
+    """The customer's qualifications; a GCC validation still under review shows InReview."""
+    items = [
+        {
+            "qualification": q.qualification,
+            "vettingStatus": "Approved",
+            "vettingCreateDate": s.iso(q.granted_at),
+        }
+        for q in customer.special_qualifications.all()
+    ]
+    if not any(item["qualification"] == GCC for item in items):
+        latest = customer_latest_request(actor=actor, customer=customer)
+        if latest is not None and latest.status != RequestState.APPROVED:
+            items.append(_request_qualification(latest))
+    return items
+
+
+SETTABLE = {"education", "stateownedentity", "state_owned_entity"}
+GCC_NAMES = {"governmentcommunitycloud", "government_community_cloud"}
+
+
+def _qualification_name(value) -> str:
+    name = str(value).strip().lower()
+    if name in GCC_NAMES or name == "3":
+        return GCC
+    if name in SETTABLE or name in {"none", "nonprofit", "0", "1", "2", "4"}:
+        raise ApiError(400, 3000, customer_services.SETTABLE_QUALIFICATIONS_ONLY_GCC)
+    raise ApiError(
+        400,
+        3000,
+        f"Unknown qualification {str(value)[:50]!r}: use GovernmentCommunityCloud.",
+    )
+
+
+def _apply_gcc(view, customer, code: str) -> SpecialQualification:
+    return customer_services.customer_gcc_qualification_set(
+        actor=view.actor, customer=customer, validation_id=code.strip()
+    )
+
+
+class QualificationsView(ApiView):
+    @extend_schema(
+        operation_id="qualifications_list",
+        responses={200: s.CustomerQualificationSerializer(many=True)},
+    )
+    def get(self, request, customer_id):
+        """v2: a bare array; ``[]`` when the customer has none."""
+        customer = customer_for(self.actor, customer_id)
+        return Response(qualifications_of(self.actor, customer))
+
+    @extend_schema(
+        operation_id="qualifications_create",
+        parameters=[OpenApiParameter("code", str, description="The validationId (older clients).")],
+        request=s.QualificationRequestSerializer,
+        responses={201: s.CustomerQualificationSerializer},
+    )
+    def post(self, request, customer_id):
+        """Set GovernmentCommunityCloud with a validation code (body ``validationCode`` or
+        ``?code=``; the body wins). One create of the code is used up."""
+        customer = customer_for(self.actor, customer_id)
+        data = parse(s.QualificationRequestSerializer, request.data)
+        _qualification_name(data["qualification"])
+        code = data.get("validationCode") or request.query_params.get("code", "")
+        qualification = _apply_gcc(self, customer, code)
+        return Response(
+            {
+                "qualification": GCC,
+                "vettingStatus": "Approved",
+                "vettingCreateDate": s.iso(qualification.granted_at),
+            },
+            status=201,
+        )
+
+
+class QualificationV1View(ApiView):
+    @extend_schema(
+        operation_id="qualification_v1_get",
+        responses={200: OpenApiResponse(OpenApiTypes.STR, description='e.g. "none"')},
+    )
+    def get(self, request, customer_id):
+        """v1: the qualification as a bare JSON string, e.g. ``government_community_cloud``."""
+        customer = customer_for(self.actor, customer_id)
+        kinds = {q.qualification for q in customer.special_qualifications.all()}
+        if GCC in kinds:
+            return Response("government_community_cloud")
+        first = sorted(kinds)[0].lower() if kinds else "none"
+        return Response("state_owned_entity" if first == "stateownedentity" else first)
+
+    @extend_schema(
+        operation_id="qualification_v1_update",
+        parameters=[OpenApiParameter("code", str, description="The validationId.")],
+        request=OpenApiTypes.STR,
+        responses={200: OpenApiResponse(OpenApiTypes.STR)},
+    )
+    def put(self, request, customer_id):
+        customer = customer_for(self.actor, customer_id)
+        if not isinstance(request.data, str | int) or isinstance(request.data, bool):
+            raise invalid('Send the qualification as the whole body: "government_community_cloud".')
+        _qualification_name(request.data)
+        _apply_gcc(self, customer, request.query_params.get("code", ""))
+        return Response("government_community_cloud")
+
+
+# --- Relationships -------------------------------------------------------------------------
+
+
+class RelationshipRequestView(ApiView):
+    @extend_schema(
+        operation_id="relationship_request_get",
+        parameters=[
+            OpenApiParameter("indirectResellerId", str, description="A reseller's tenant ID."),
+            OpenApiParameter("indirectCloudSolutionProviderId", str),
+            OpenApiParameter("dualRoleIndirectRelationship", bool),
+        ],
+        responses={200: s.RelationshipRequestSerializer},
+    )
+    def get(self, request):
+        """A new personalized reseller relationship link for a customer's admin to accept."""
+        reseller = None
+        reseller_id = request.query_params.get("indirectResellerId", "").strip()
+        if reseller_id:
+            try:
+                reseller = Partner.objects.filter(tenant_id=UUID(reseller_id)).first()
+            except ValueError:
+                reseller = None
+            if reseller is None:
+                raise ApiError(400, 800016, relationship_services.NOT_YOUR_RESELLER)
+        relationship_request = relationship_services.relationship_request_create(
+            actor=self.actor, indirect_reseller=reseller
+        )
+        query = (
+            f"invType=ResellerRelationship&partnerId={self.actor.partner.tenant_id}"
+            "&msppId=0&DAP=false"
+        )
+        if reseller is not None:
+            query += f"&indirectResellerId={reseller.tenant_id}"
+        url = f"{relationship_services.relationship_link(relationship_request)}?{query}"
+        return Response(s.RelationshipRequestSerializer().to_representation(url))
+
+
+RELATIONSHIP_TYPES = {
+    "isindirectcloudsolutionproviderof": "is_indirect_cloud_solution_provider_of",
+    "is_indirect_cloud_solution_provider_of": "is_indirect_cloud_solution_provider_of",
+    "isindirectresellerof": "is_indirect_reseller_of",
+    "is_indirect_reseller_of": "is_indirect_reseller_of",
+}
+
+
+class RelationshipsView(ApiView):
+    @extend_schema(
+        operation_id="relationships_list",
+        parameters=[
+            OpenApiParameter(
+                "relationship_type",
+                str,
+                required=True,
+                enum=["IsIndirectCloudSolutionProviderOf", "IsIndirectResellerOf"],
+            )
+        ],
+        responses={200: s.PartnerRelationshipCollectionSerializer},
+    )
+    def get(self, request):
+        """An indirect provider's resellers, or an indirect reseller's provider."""
+        kind = RELATIONSHIP_TYPES.get(request.query_params.get("relationship_type", "").lower())
+        if kind is None:
+            raise invalid(
+                "relationship_type must be IsIndirectCloudSolutionProviderOf or "
+                "IsIndirectResellerOf."
+            )
+        partner = self.actor.partner
+        if kind == "is_indirect_cloud_solution_provider_of":
+            partners = list(relationship_services.indirect_reseller_choices(actor=self.actor))
+        else:
+            partners = [partner.indirect_provider] if partner.indirect_provider_id else []
+        items = [s.PartnerRelationshipSerializer().to_representation((p, kind)) for p in partners]
+        return Response(s.collection(items, f"/relationships?relationship_type={kind}"))
+
+
+# --- Offers --------------------------------------------------------------------------------
+
+
+def _check_country(request):
+    country = request.query_params.get("country", "US").strip().upper()
+    if country != s.COUNTRY:
+        raise ApiError(400, 800070, f"Offers are not available in {country[:8]!r}: use US.")
+
+
+def _offer_page(request, offers: list, base_uri: str) -> dict:
+    offset, size = (
+        _offset(request.query_params.get("offset")),
+        _page_size(request.query_params.get("size")),
+    )
+    page = offers[offset : offset + size]
+    next_link = None
+    if offset + size < len(offers):
+        sep = "&" if "?" in base_uri else "?"
+        next_link = s.link(f"{base_uri}{sep}offset={offset + size}&size={size}")
+    items = [s.OfferSerializer().to_representation(o) for o in page]
+    sep = "&" if "?" in base_uri else "?"
+    return s.collection(items, f"{base_uri}{sep}offset={offset}&size={size}", next_link)
+
+
+PAGING = [
+    OpenApiParameter("offset", int),
+    OpenApiParameter("size", int, description="Page size; 0 or absent = 100."),
+]
+
+
+class OffersView(ApiView):
+    @extend_schema(
+        operation_id="offers_list",
+        parameters=[OpenApiParameter("country", str, description="US only."), *PAGING],
+        responses={200: s.OfferCollectionSerializer},
+    )
+    def get(self, request):
+        """The catalog for a market, index-paged."""
+        _check_country(request)
+        offers = list(Offer.objects.filter(is_active=True).order_by("-is_gcc", "offer_id"))
+        return Response(_offer_page(request, offers, "/offers?country=US"))
+
+
+class OfferView(ApiView):
+    @extend_schema(
+        operation_id="offers_get",
+        parameters=[OpenApiParameter("country", str, description="US only.")],
+        responses={200: s.OfferSerializer},
+    )
+    def get(self, request, offer_id):
+        _check_country(request)
+        offer = Offer.objects.filter(offer_id=offer_id).first()
+        if offer is None:
+            raise not_found(f"The offer {offer_id[:64]!r} was not found.")
+        return Response(s.OfferSerializer().to_representation(offer))
+
+
+class CustomerOffersView(ApiView):
+    @extend_schema(
+        operation_id="customer_offers_list",
+        parameters=PAGING,
+        responses={200: s.OfferCollectionSerializer},
+    )
+    def get(self, request, customer_id):
+        """Only the offers this customer may buy now (the ordering gate)."""
+        customer = customer_for(self.actor, customer_id)
+        context = PurchaseContext.for_customer(partner=self.actor.partner, customer=customer)
+        offers = [entry.offer for entry in catalog_for(context) if entry.refusal is None]
+        return Response(_offer_page(request, offers, f"/customers/{customer.tenant_id}/offers"))
+
+
+# --- Orders and subscriptions --------------------------------------------------------------
+
+
+class OrdersView(ApiView):
+    @extend_schema(operation_id="orders_list", responses={200: s.OrderCollectionSerializer})
+    def get(self, request, customer_id):
+        customer = customer_for(self.actor, customer_id)
+        orders = order_list(actor=self.actor, customer=customer).prefetch_related(
+            "lines__offer", "lines__subscription"
+        )
+        items = []
+        for order in orders:
+            order.customer = customer
+            items.append(s.OrderSerializer().to_representation(order))
+        return Response(s.collection(items, f"/customers/{customer.tenant_id}/orders"))
+
+    @extend_schema(
+        operation_id="orders_create",
+        request=s.OrderCreateSerializer,
+        responses={201: s.OrderSerializer},
+    )
+    def post(self, request, customer_id):
+        """Place an order; a worker provisions it (status pending, then completed)."""
+        customer = customer_for(self.actor, customer_id)
+        data = parse(s.OrderCreateSerializer, request.data)
+        reference = (data.get("referenceCustomerId") or "").strip()
+        if reference and reference.lower() != str(customer.tenant_id):
+            raise ApiError(400, 900118, "referenceCustomerId is not the customer in the path.")
+        items = data["lineItems"]
+        numbers = sorted(item["lineItemNumber"] for item in items)
+        if numbers != list(range(len(items))):
+            raise ApiError(
+                400, 800071, "lineItemNumber must be unique and run from 0 to the count minus 1."
+            )
+        lines = [
+            order_services.CartLine(
+                offer_id=item["offerId"],
+                quantity=item["quantity"],
+                friendly_name=item.get("friendlyName") or "",
+            )
+            for item in sorted(items, key=lambda item: item["lineItemNumber"])
+        ]
+        order = order_services.order_place(
+            actor=self.actor, customer=customer, lines=lines, submission_key=self.submission_key()
+        )
+        order = order_get(actor=self.actor, customer=customer, uuid=order.uuid)
+        order.customer = customer
+        return Response(s.OrderSerializer().to_representation(order), status=201)
+
+
+class OrderView(ApiView):
+    @extend_schema(operation_id="orders_get", responses={200: s.OrderSerializer})
+    def get(self, request, customer_id, order_id):
+        customer = customer_for(self.actor, customer_id)
+        try:
+            order = order_get(actor=self.actor, customer=customer, uuid=UUID(str(order_id)))
+        except (ValueError, order_services.Order.DoesNotExist) as exc:
+            raise not_found("The order was not found.", code=20000) from exc
+        order.customer = customer
+        return Response(s.OrderSerializer().to_representation(order))
+
+
+def _subscriptions(actor, customer):
+    return subscription_list(actor=actor, customer=customer).select_related("order_line__order")
+
+
+def subscription_for(actor, customer, subscription_id) -> Subscription:
+    try:
+        subscription = _subscriptions(actor, customer).get(uuid=UUID(str(subscription_id)))
+    except (ValueError, Subscription.DoesNotExist) as exc:
+        raise not_found("The subscription was not found.", code=20003) from exc
+    subscription.customer = customer
+    return subscription
+
+
+class SubscriptionsView(ApiView):
+    @extend_schema(
+        operation_id="subscriptions_list",
+        parameters=[OpenApiParameter("order_id", str, description="Only this order's.")],
+        responses={200: s.SubscriptionCollectionSerializer},
+    )
+    def get(self, request, customer_id):
+        customer = customer_for(self.actor, customer_id)
+        subscriptions = _subscriptions(self.actor, customer)
+        order_id = request.query_params.get("order_id", "").strip()
+        if order_id:
+            try:
+                subscriptions = subscriptions.filter(order_line__order__uuid=UUID(order_id))
+            except ValueError as exc:
+                raise invalid("order_id must be an order's id.") from exc
+        items = []
+        for subscription in subscriptions:
+            subscription.customer = customer
+            items.append(s.SubscriptionSerializer().to_representation(subscription))
+        return Response(s.collection(items, f"/customers/{customer.tenant_id}/subscriptions"))
+
+
+class SubscriptionView(ApiView):
+    @extend_schema(operation_id="subscriptions_get", responses={200: s.SubscriptionSerializer})
+    def get(self, request, customer_id, subscription_id):
+        customer = customer_for(self.actor, customer_id)
+        subscription = subscription_for(self.actor, customer, subscription_id)
+        return Response(s.SubscriptionSerializer().to_representation(subscription))
+
+    @extend_schema(
+        operation_id="subscriptions_update",
+        request=s.SubscriptionPatchSerializer,
+        responses={200: s.SubscriptionSerializer},
+    )
+    def patch(self, request, customer_id, subscription_id):
+        """Change ``quantity`` (within the offer's bounds), ``status`` or ``friendlyName``."""
+        customer = customer_for(self.actor, customer_id)
+        subscription = subscription_for(self.actor, customer, subscription_id)
+        data = parse(s.SubscriptionPatchSerializer, request.data)
+        status = data.get("status")
+        order_services.subscription_update(
+            actor=self.actor,
+            subscription=subscription,
+            quantity=data.get("quantity"),
+            status=status.lower() if status is not None else None,
+            friendly_name=data.get("friendlyName"),
+        )
+        subscription = subscription_for(self.actor, customer, subscription_id)
+        return Response(s.SubscriptionSerializer().to_representation(subscription))
+
+
+def unknown_route(request, *args, **kwargs):
+    """Any other /v1/ path: a 404 in the reference's shape, not an HTML page."""
+    return error_response(404, 1000, "The resource was not found.")

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class ApiConfig(AppConfig):
-    name = "gccportal.api"
-    label = "api"
-    verbose_name = "Partner Center-shaped API"

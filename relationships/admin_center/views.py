@@ -1,0 +1,105 @@
+"""The customer's side: a small admin center where a customer's global admin answers reseller
+relationship invitations and sees which partners manage the organization."""
+
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from lib.signin import SignInForm
+from relationships import services as relationships
+from relationships.services import LinkExpired, LinkInvalid, LinkUsed, RelationshipLinkError
+
+LINK_PROBLEMS = {
+    LinkInvalid: (400, "This link doesn't work"),
+    LinkExpired: (410, "This invitation has expired"),
+    LinkUsed: (410, "This invitation was already answered"),
+}
+DECISIONS = {
+    "accept": relationships.relationship_request_accept,
+    "decline": relationships.relationship_request_decline,
+}
+
+
+def _not_customer_admin(request, relationship_request=None):
+    return render(
+        request,
+        "relationships/admin_center/not_allowed.html",
+        {"message": relationships.NOT_CUSTOMER_ADMIN, "rr": relationship_request},
+        status=403,
+    )
+
+
+def _link_problem(request, exc: RelationshipLinkError):
+    answered = exc.request
+    user = request.user
+    if (
+        isinstance(exc, LinkUsed)
+        and user.is_authenticated
+        and user.customer_id
+        and answered.customer_id == user.customer_id
+    ):
+        # This organization answered it: show the outcome, not an error.
+        return render(
+            request, "relationships/admin_center/invitation_answered.html", {"rr": answered}
+        )
+    status, heading = LINK_PROBLEMS[type(exc)]
+    return render(
+        request,
+        "relationships/admin_center/link_problem.html",
+        {"heading": heading, "message": exc.message, "rr": answered},
+        status=status,
+    )
+
+
+def invitation(request, token):
+    """The page the emailed link opens: sign in, then accept or decline."""
+    try:
+        relationship_request = relationships.relationship_request_open(token=token)
+    except RelationshipLinkError as exc:
+        return _link_problem(request, exc)
+    user = request.user
+    context = {"rr": relationship_request}
+
+    if not user.is_authenticated:
+        form = SignInForm(request, data=request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            auth_login(request, form.get_user())
+            return redirect(request.get_full_path())
+        context["form"] = form
+        status = 400 if request.method == "POST" else 200
+        return render(request, "relationships/admin_center/invitation.html", context, status=status)
+
+    if not user.is_customer_admin:
+        return _not_customer_admin(request, relationship_request)
+
+    context["customer"] = user.customer
+    if request.method == "POST":
+        answer = DECISIONS.get(request.POST.get("decision", ""))
+        if answer is None:
+            context["error"] = "Choose Accept or Decline."
+            return render(
+                request, "relationships/admin_center/invitation.html", context, status=400
+            )
+        try:
+            answer(actor=user, token=token)
+        except RelationshipLinkError as exc:
+            return _link_problem(request, exc)
+        except relationships.NotCustomerAdmin:
+            return _not_customer_admin(request, relationship_request)
+        return redirect(request.get_full_path())
+    return render(request, "relationships/admin_center/invitation.html", context)
+
+
+@login_required
+def home(request):
+    """The customer admin's organization and the partners that manage it."""
+    if not request.user.is_customer_admin:
+        return _not_customer_admin(request)
+    return render(
+        request,
+        "relationships/admin_center/home.html",
+        {
+            "customer": relationships.customer_for_admin(actor=request.user),
+            "relationships": relationships.customer_relationship_list(actor=request.user),
+        },
+    )

@@ -1,0 +1,26 @@
+from django import forms
+
+from partners.models import PartnerType
+
+from . import services as relationships
+
+
+class RelationshipRequestForm(forms.Form):
+    """Asks nothing of most partners; an indirect provider may name one of its resellers."""
+
+    indirect_reseller = forms.ModelChoiceField(
+        label="Indirect reseller",
+        queryset=None,
+        required=False,
+        empty_label="No indirect reseller",
+        help_text="The indirect reseller whose customer this will be, if any.",
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actor.partner.partner_type == PartnerType.INDIRECT_PROVIDER:
+            self.fields["indirect_reseller"].queryset = relationships.indirect_reseller_choices(
+                actor=actor
+            )
+        else:
+            del self.fields["indirect_reseller"]

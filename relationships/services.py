@@ -1,0 +1,290 @@
+"""Reseller relationship requests (gcc-domain.md section 8): the invitation a partner emails an
+existing customer, and the customer admin's answer.
+
+Every rule lives here, once. The link carries a signed token (the request's uuid and the
+partner's id), so it cannot be forged or pointed at another partner. A request is answered
+exactly once: the answer is a conditional UPDATE on ``status=pending``, so of two clicks (or two
+customer admins) at once the second changes nothing and is told the link was already used.
+"""
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from customers.models import Customer, CustomerRelationship
+from lib.refusals import DomainError
+from ops.notifications import notify_on_commit
+from partners import permissions
+from partners.models import Partner, PartnerType, User
+from partners.permissions import Action
+
+from .models import RelationshipRequest, RelationshipRequestStatus
+
+Status = RelationshipRequestStatus
+
+LINK_SALT = "customers.relationship-request"
+
+NOT_A_PROVIDER = "Only an indirect provider can name an indirect reseller on the request."
+NOT_YOUR_RESELLER = "Choose one of your own indirect resellers."
+LINK_INVALID = (
+    "This invitation link is not valid. It may have been cut short or changed when it was "
+    "copied. Open the link exactly as it appears in the email, or ask the partner that sent it "
+    "for a new one."
+)
+LINK_EXPIRED = "This invitation link has expired. Ask {partner} to send a new one."
+LINK_USED = (
+    "This invitation link has already been used: the request was {answer} on {date}. Each link "
+    "works once. If your organization still wants {partner} as its reseller, ask {partner} to "
+    "send a new one."
+)
+NOT_CUSTOMER_ADMIN = (
+    "Only a global admin of the customer organization can accept or decline a reseller "
+    "relationship request. Sign out, then sign in with your organization's global admin account."
+)
+
+
+class RelationshipLinkError(DomainError):
+    """An invitation link that cannot be used. ``request`` is set once the token checked out."""
+
+    def __init__(self, message: str, *, request: RelationshipRequest | None = None):
+        super().__init__(message)
+        self.request = request
+
+
+class LinkInvalid(RelationshipLinkError):
+    """Tampered, truncated, unknown, or not this partner's."""
+
+
+class LinkExpired(RelationshipLinkError):
+    """Past its date, or already marked expired."""
+
+
+class LinkUsed(RelationshipLinkError):
+    """Already accepted or declined."""
+
+
+class NotCustomerAdmin(DomainError):
+    """Only a customer's global admin answers an invitation."""
+
+
+# --- Creating ---------------------------------------------------------------------------------
+
+
+def indirect_reseller_choices(*, actor: User) -> QuerySet[Partner]:
+    """The indirect resellers an indirect provider may name on a request (none for others)."""
+    if actor.partner.partner_type != PartnerType.INDIRECT_PROVIDER:
+        return Partner.objects.none()
+    return Partner.objects.filter(
+        indirect_provider_id=actor.partner_id, partner_type=PartnerType.INDIRECT_RESELLER
+    )
+
+
+@transaction.atomic
+def relationship_request_create(
+    *, actor: User, indirect_reseller: Partner | None = None, now: datetime | None = None
+) -> RelationshipRequest:
+    """Open a reseller relationship request; its link is valid for GCC_RELATIONSHIP_LINK_DAYS."""
+    permissions.require(actor, Action.REQUEST_RELATIONSHIP)
+    if indirect_reseller is not None:
+        if actor.partner.partner_type != PartnerType.INDIRECT_PROVIDER:
+            raise DomainError(NOT_A_PROVIDER, field="indirect_reseller")
+        if (
+            indirect_reseller.partner_type != PartnerType.INDIRECT_RESELLER
+            or indirect_reseller.indirect_provider_id != actor.partner_id
+        ):
+            raise DomainError(NOT_YOUR_RESELLER, field="indirect_reseller")
+    now = now or timezone.now()
+    return RelationshipRequest.objects.create(
+        partner=actor.partner,
+        indirect_reseller=indirect_reseller,
+        created_by=actor,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.GCC_RELATIONSHIP_LINK_DAYS),
+    )
+
+
+# --- The link ---------------------------------------------------------------------------------
+
+
+def relationship_link_token(request: RelationshipRequest) -> str:
+    return signing.Signer(salt=LINK_SALT).sign_object(
+        {"r": request.uuid.hex, "p": request.partner_id}
+    )
+
+
+def relationship_link(request: RelationshipRequest) -> str:
+    """The personalized absolute URL the customer's global admin opens."""
+    path = reverse("admin_center:invitation", kwargs={"token": relationship_link_token(request)})
+    return f"{settings.GCC_SITE_URL}{path}"
+
+
+def _request_from_token(token: str) -> RelationshipRequest:
+    try:
+        payload = signing.Signer(salt=LINK_SALT).unsign_object(token)
+        request_uuid = UUID(payload["r"])
+        partner_id = int(payload["p"])
+        request = RelationshipRequest.objects.select_related(
+            "partner", "indirect_reseller", "customer", "answered_by"
+        ).get(uuid=request_uuid)
+    except (
+        signing.BadSignature,
+        RelationshipRequest.DoesNotExist,
+        KeyError,
+        TypeError,
+        ValueError,
+    ) as exc:
+        raise LinkInvalid(LINK_INVALID) from exc
+    if request.partner_id != partner_id:
+        raise LinkInvalid(LINK_INVALID)
+    return request
+
+
+def _refusal(request: RelationshipRequest) -> RelationshipLinkError:
+    """Why a request that is no longer pending cannot be answered."""
+    partner = request.partner.name
+    if request.status == Status.EXPIRED:
+        return LinkExpired(LINK_EXPIRED.format(partner=partner), request=request)
+    answered = timezone.localtime(request.answered_at) if request.answered_at else None
+    return LinkUsed(
+        LINK_USED.format(
+            answer=request.get_status_display().lower(),
+            date=date_format(answered, "N j, Y") if answered else "an earlier date",
+            partner=partner,
+        ),
+        request=request,
+    )
+
+
+def relationship_request_open(*, token: str, now: datetime | None = None) -> RelationshipRequest:
+    """The pending request a link is for, or the reason it cannot be used.
+
+    A pending request found past its date is marked expired on the way (committed even though
+    LinkExpired is raised).
+    """
+    now = now or timezone.now()
+    request = _request_from_token(token)
+    if request.status == Status.PENDING and now > request.expires_at:
+        with transaction.atomic():
+            RelationshipRequest.objects.filter(pk=request.pk, status=Status.PENDING).update(
+                status=Status.EXPIRED
+            )
+        request.refresh_from_db()
+    if request.status != Status.PENDING:
+        raise _refusal(request)
+    return request
+
+
+# --- Answering --------------------------------------------------------------------------------
+
+
+def _answer(*, actor: User, token: str, status: str, now: datetime | None):
+    if not getattr(actor, "customer_id", None):
+        raise NotCustomerAdmin(NOT_CUSTOMER_ADMIN)
+    now = now or timezone.now()
+    request = relationship_request_open(token=token, now=now)
+    with transaction.atomic():
+        # The guarded transition: only one answer moves it out of pending.
+        claimed = RelationshipRequest.objects.filter(
+            pk=request.pk, status=Status.PENDING, expires_at__gte=now
+        ).update(status=status, answered_at=now, answered_by=actor, customer_id=actor.customer_id)
+        if not claimed:
+            request.refresh_from_db()
+            if request.status == Status.PENDING:  # its date passed between the two reads
+                raise LinkExpired(
+                    LINK_EXPIRED.format(partner=request.partner.name), request=request
+                )
+            raise _refusal(request)
+        if status == Status.ACCEPTED:
+            # Already managed by this partner: the request is accepted, nothing is duplicated.
+            CustomerRelationship.objects.get_or_create(
+                partner_id=request.partner_id,
+                customer_id=actor.customer_id,
+                defaults={
+                    "indirect_reseller_id": request.indirect_reseller_id,
+                    "origin": CustomerRelationship.Origin.INVITATION,
+                },
+            )
+            notify_on_commit(  # the partner user who sent the invitation is waiting for this
+                key=f"relationship-request:{request.pk}:accepted",
+                template="relationship_accepted",
+                to=[request.created_by.email],
+                context={
+                    "requester_name": request.created_by.get_full_name(),
+                    "partner_name": request.partner.name,
+                    "customer_name": actor.customer.company_name,
+                    "accepted_by": actor.get_full_name() or actor.username,
+                    "accepted_at": date_format(timezone.localtime(now), "N j, Y g:i A T"),
+                    "request_path": reverse("relationships:detail", args=[request.uuid]),
+                },
+            )
+    request.refresh_from_db()
+    return request
+
+
+def relationship_request_accept(
+    *, actor: User, token: str, now: datetime | None = None
+) -> RelationshipRequest:
+    """A customer admin accepts for their own organization: the partner now manages it."""
+    return _answer(actor=actor, token=token, status=Status.ACCEPTED, now=now)
+
+
+def relationship_request_decline(
+    *, actor: User, token: str, now: datetime | None = None
+) -> RelationshipRequest:
+    """A customer admin declines: the link is used up and no relationship is created."""
+    return _answer(actor=actor, token=token, status=Status.DECLINED, now=now)
+
+
+@transaction.atomic
+def relationship_requests_expire(*, now: datetime | None = None) -> int:
+    """Mark pending requests past their date expired; return how many. Safe to run twice."""
+    now = now or timezone.now()
+    return RelationshipRequest.objects.filter(status=Status.PENDING, expires_at__lt=now).update(
+        status=Status.EXPIRED
+    )
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def relationship_request_list(*, actor: User) -> QuerySet[RelationshipRequest]:
+    """The acting partner's requests, newest first."""
+    return RelationshipRequest.objects.filter(partner_id=actor.partner_id).select_related(
+        "created_by", "customer", "indirect_reseller", "answered_by"
+    )
+
+
+def relationship_request_get(*, actor: User, uuid) -> RelationshipRequest:
+    """One of the acting partner's requests; DoesNotExist (a 404) for another partner's."""
+    return relationship_request_list(actor=actor).select_related("partner").get(uuid=uuid)
+
+
+def customer_for_admin(*, actor: User) -> Customer:
+    """A customer admin's own organization (DoesNotExist for anyone else)."""
+    return Customer.objects.get(pk=actor.customer_id)
+
+
+def customer_relationship_list(*, actor: User) -> QuerySet[CustomerRelationship]:
+    """The partners that manage a customer admin's organization."""
+    return (
+        CustomerRelationship.objects.filter(customer_id=actor.customer_id)
+        .select_related("partner", "indirect_reseller")
+        .order_by("partner__name")
+    )
+
+
+def relationship_request_effective_status(
+    request: RelationshipRequest, *, now: datetime | None = None
+) -> str:
+    """The status to show: a pending request past its date shows as expired."""
+    now = now or timezone.now()
+    if request.status == Status.PENDING and now > request.expires_at:
+        return Status.EXPIRED
+    return request.status

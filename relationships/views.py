@@ -1,0 +1,124 @@
+"""The partner's side of reseller relationship requests: ask, get the email draft, follow up."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from lib.refusals import DomainError
+from partners import permissions
+from partners.decorators import partner_user_required
+from partners.permissions import Action
+
+from . import services as relationships
+from .forms import RelationshipRequestForm
+from .models import RelationshipRequest
+
+PAGE_SIZE = 25
+
+
+def _refused(request):
+    """The 403 page that says which roles may request a relationship, or None if allowed."""
+    if permissions.allows(request.user, Action.REQUEST_RELATIONSHIP):
+        return None
+    return render(
+        request,
+        "partners/not_allowed.html",
+        {
+            "message": str(permissions.RoleNotAllowed(Action.REQUEST_RELATIONSHIP)),
+            "roles": permissions.roles_allowed(Action.REQUEST_RELATIONSHIP),
+        },
+        status=403,
+    )
+
+
+@partner_user_required
+def relationship_request_list(request):
+    page = Paginator(relationships.relationship_request_list(actor=request.user), PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
+    now = timezone.now()
+    for item in page:
+        item.shown_status = relationships.relationship_request_effective_status(item, now=now)
+    return render(
+        request,
+        "relationships/relationship_list.html",
+        {
+            "page": page,
+            "can_request": permissions.allows(request.user, Action.REQUEST_RELATIONSHIP),
+        },
+    )
+
+
+@partner_user_required
+def relationship_request_new(request):
+    if refused := _refused(request):
+        return refused
+    data = request.POST if request.method == "POST" else None
+    form = RelationshipRequestForm(data, actor=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = relationships.relationship_request_create(
+                    actor=request.user,
+                    indirect_reseller=form.cleaned_data.get("indirect_reseller"),
+                )
+            except permissions.RoleNotAllowed:
+                return _refused(request)
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.success(
+                    request,
+                    "Your request is ready. Send the email below to the customer's global admin.",
+                )
+                return redirect("relationships:detail", request_uuid=created.uuid)
+        status = 400
+    return render(
+        request,
+        "relationships/relationship_new.html",
+        {"form": form, "days": settings.GCC_RELATIONSHIP_LINK_DAYS},
+        status=status,
+    )
+
+
+def _draft(relationship_request: RelationshipRequest, *, link: str, sender) -> tuple[str, str]:
+    context = {"rr": relationship_request, "link": link, "sender": sender}
+    subject = render_to_string("relationships/relationship_email_subject.txt", context)
+    body = render_to_string("relationships/relationship_email.txt", context)
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+@partner_user_required
+def relationship_request_detail(request, request_uuid):
+    try:
+        relationship_request = relationships.relationship_request_get(
+            actor=request.user, uuid=request_uuid
+        )
+    except RelationshipRequest.DoesNotExist as exc:
+        raise Http404("No such relationship request.") from exc
+    link = relationships.relationship_link(relationship_request)
+    subject, body = _draft(relationship_request, link=link, sender=request.user)
+    # RFC 6068: percent-encode everything, line breaks as CRLF.
+    mailto = "mailto:?subject={}&body={}".format(
+        quote(subject, safe=""), quote(body.replace("\n", "\r\n"), safe="")
+    )
+    return render(
+        request,
+        "relationships/relationship_detail.html",
+        {
+            "rr": relationship_request,
+            "shown_status": relationships.relationship_request_effective_status(
+                relationship_request
+            ),
+            "link": link,
+            "subject": subject,
+            "body": body,
+            "mailto": mailto,
+        },
+    )
