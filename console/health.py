@@ -53,10 +53,10 @@ class Broker(HealthCheck):
         options.setdefault("socket_timeout", seconds)
         options.setdefault("socket_connect_timeout", seconds)
         options["max_retries"] = 0
-        embedded = getattr(settings, "CELERY_BROKER_TRANSPORT", None)  # lib/broker.py
+        embedded = settings.CELERY_BROKER_URL.startswith("filesystem://")  # lib/broker.py
         connection = Connection(
             settings.CELERY_BROKER_URL,
-            transport=embedded,
+            transport=getattr(settings, "CELERY_BROKER_TRANSPORT", None) if embedded else None,
             connect_timeout=seconds,
             transport_options=options,
         )
