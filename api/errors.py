@@ -1,8 +1,8 @@
 """Partner Center error bodies: ``{code, description, data, source}`` (reference section 2).
 
-Every refusal of the services (``DomainError``, ``RoleNotAllowed``) gets its API twin here:
-the service's own message becomes the ``description``; the table below picks the status and
-the Partner Center code by the service's message constant, so no rule is written twice.
+Every refusal of the services (``lib.refusals.Refusal``) gets its API twin here: the service's
+own message becomes the ``description``; the table below picks the status and the Partner
+Center code by the refusal's code, so no rule is written twice and no text is matched.
 """
 
 import logging
@@ -14,14 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from customers import services as customer_services
-from lib.refusals import DomainError
-from orders import eligibility as order_eligibility
-from orders import services as order_services
-from partners.permissions import REFUSALS, RoleNotAllowed
-from validation import codes as validation_codes
-from validation import eligibility as validation_eligibility
-from validation import services as validation_services
+from lib.refusals import Refusal, RefusalCode
 
 logger = logging.getLogger(__name__)
 
@@ -50,39 +43,32 @@ def invalid(description: str, code: int = 800002, data=None) -> ApiError:
 
 CUSTOMER_NOT_FOUND = "The customer was not found, or it is not managed by your organization."
 
-# (a service's message constant, HTTP status, Partner Center code). First match wins; a
-# refusal not listed is a 400 with the generic code 3000.
-DOMAIN_ERRORS: list[tuple[str, int, int]] = [
-    # A role refusal some services return as a plain message (e.g. the validation refusals).
-    *((message, 403, 900150) for message in REFUSALS.values()),
-    (str(RoleNotAllowed(None)), 403, 900150),
-    (customer_services.GCC_NOT_ENABLED, 403, 2006),
-    (validation_eligibility.NOT_GCC_ENABLED, 403, 2006),
-    (order_eligibility.PARTNER_NOT_GCC, 403, 2006),
-    (order_eligibility.CUSTOMER_NOT_GCC, 400, 800086),
-    (order_eligibility.GCC_CUSTOMER_COMMERCIAL, 403, 2085),
-    (order_eligibility.RETIRED, 403, 2091),
-    ("This add-on needs a base suite first", 403, 2085),
-    (": choose a quantity from", 400, 2002),
-    ("Unknown offer:", 400, 800004),
-    (order_services.EMPTY_CART, 400, 800002),
-    (order_services.NOT_YOUR_CUSTOMER, 404, 60003),
-    (order_services.NOT_YOUR_SUBSCRIPTION, 404, 20003),
-    (customer_services.NOT_YOUR_RESELLER, 400, 800016),
-    (customer_services.DOMAIN_TAKEN, 409, 3000),
-    (validation_services.CUSTOMER_ALREADY_GCC, 409, 3000),
-    (customer_services.CUSTOMER_ALREADY_QUALIFIED, 409, 3000),
-    (validation_services.ALREADY_OPEN_FOR_DOMAIN, 409, 3000),
-    (validation_codes.CODE_USED_UP, 400, 3000),
-    (validation_codes.CODE_UNKNOWN, 400, 3000),
-]
+# A refusal's (HTTP status, Partner Center code) in the API. A refusal not listed answers its
+# own status (lib.refusals.STATUS) with the generic code 3000.
+REFUSAL_ERRORS: dict[RefusalCode, tuple[int, int]] = {
+    RefusalCode.ROLE_NOT_ALLOWED: (403, 900150),
+    RefusalCode.PARTNER_NOT_GCC: (403, 2006),
+    RefusalCode.CUSTOMER_NOT_GCC: (400, 800086),
+    RefusalCode.GCC_CUSTOMER_COMMERCIAL_OFFER: (403, 2085),
+    RefusalCode.ADDON_NEEDS_BASE: (403, 2085),
+    RefusalCode.OFFER_RETIRED: (403, 2091),
+    RefusalCode.QUANTITY_OUT_OF_BOUNDS: (400, 2002),
+    RefusalCode.UNKNOWN_OFFER: (400, 800004),
+    RefusalCode.EMPTY_CART: (400, 800002),
+    RefusalCode.NOT_YOUR_CUSTOMER: (404, 60003),
+    RefusalCode.NOT_YOUR_SUBSCRIPTION: (404, 20003),
+    RefusalCode.NOT_YOUR_RESELLER: (400, 800016),
+    RefusalCode.DOMAIN_TAKEN: (409, 3000),
+    RefusalCode.CUSTOMER_ALREADY_GCC: (409, 3000),
+    RefusalCode.REQUEST_ALREADY_OPEN: (409, 3000),
+    RefusalCode.CODE_USED_UP: (400, 3000),
+    RefusalCode.CODE_UNKNOWN: (400, 3000),
+}
 
 
-def domain_error(exc: DomainError) -> ApiError:
-    for marker, http_status, code in DOMAIN_ERRORS:
-        if marker in exc.message:
-            return ApiError(http_status, code, exc.message)
-    return ApiError(400, 3000, exc.message)
+def refusal_error(exc: Refusal) -> ApiError:
+    http_status, code = REFUSAL_ERRORS.get(exc.code, (exc.status, 3000))
+    return ApiError(http_status, code, exc.message)
 
 
 def validation_error(exc: DjangoValidationError) -> ApiError:
@@ -145,10 +131,8 @@ def exception_handler(exc, context):
             status=429,
             headers={"Retry-After": str(wait)},
         )
-    if isinstance(exc, RoleNotAllowed):
-        exc = ApiError(403, 900150, str(exc))
-    elif isinstance(exc, DomainError):
-        exc = domain_error(exc)
+    if isinstance(exc, Refusal):
+        exc = refusal_error(exc)
     elif isinstance(exc, DjangoValidationError):
         exc = validation_error(exc)
     elif isinstance(exc, ObjectDoesNotExist):

@@ -95,9 +95,9 @@ class ApiErrorMiddleware:
         carries the request ids and is logged) and before any view reads the body."""
         if not _for_api(request):
             return None
-        length = request.META.get("CONTENT_LENGTH", "")
+        length = request.headers.get("content-length", "")
         if not length:
-            if "HTTP_TRANSFER_ENCODING" in request.META:
+            if "transfer-encoding" in request.headers:
                 return error_response(411, 800002, "Send the request body with a Content-Length.")
             return None
         try:

@@ -1,15 +1,19 @@
 """The resources' shapes (camelCase out, reference sections 3-12).
 
-Output serializers declare the fields (the OpenAPI document is generated from them) and build
-the JSON in ``to_representation``; the tests check every answer against the document.
+Output serializers declare each field once, and that declaration both builds the JSON (from the
+models the selectors return, by ``source``) and documents it (the OpenAPI document is generated
+from them; the tests check every answer against the document). The reference's constants are
+``Fixed*`` fields, the values computed from an object ``SerializerMethodField``s.
 Input serializers are matched case-insensitively (``keys.match_keys``).
 """
 
-from datetime import timedelta
+import hashlib
+from datetime import UTC
 
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
-from validation.models import SpecialQualificationKind
+from validation.models import OPEN_STATES, RequestState, SpecialQualificationKind
 
 COUNTRY = "US"
 LOCALE = "en-US"
@@ -20,9 +24,81 @@ def link(uri: str, method: str = "GET", headers: list | None = None) -> dict:
     return {"uri": uri, "method": method, "headers": headers or []}
 
 
-def split_name(name: str) -> tuple[str, str]:
-    first, _, last = name.strip().partition(" ")
-    return first, last
+# --- Fields --------------------------------------------------------------------------------
+
+
+class FixedMixin:
+    """The same value for every object: one of the reference's constants."""
+
+    def __init__(self, value, **kwargs):
+        self.value = value
+        super().__init__(source="*", **kwargs)
+
+    def get_attribute(self, instance):
+        return self.value
+
+
+class FixedCharField(FixedMixin, serializers.CharField):
+    pass
+
+
+class FixedBooleanField(FixedMixin, serializers.BooleanField):
+    pass
+
+
+class FixedIntegerField(FixedMixin, serializers.IntegerField):
+    pass
+
+
+class FixedListField(FixedMixin, serializers.ListField):
+    def __init__(self, value, **kwargs):
+        super().__init__(value, child=serializers.CharField(), **kwargs)
+
+
+class OptionalCharField(serializers.CharField):
+    """Left out of the answer when the object has no value for it (the reference omits the
+    key rather than sending null)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        if value is None:
+            raise SkipField
+        return value
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """A moment in UTC, ``2025-06-02T14:05:09.123456Z`` (not in the portal's US Eastern)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=UTC, **kwargs)
+
+
+class NamePartField(serializers.CharField):
+    """A person's first name (the first word of a full name) or last name (the rest)."""
+
+    def __init__(self, part: str, **kwargs):
+        assert part in {"first", "last"}
+        self.part = part
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        first, _, last = str(value).strip().partition(" ")
+        return first if self.part == "first" else last
+
+
+def weak_etag(moment) -> str:
+    stamp = moment.strftime("%Y-%m-%dT%H%%3A%M%%3A%SZ")
+    return f"W/\"datetime'{stamp}'\""
+
+
+class WeakEtagField(serializers.CharField):
+    """A weak ETag made from a moment, as Partner Center's validation resources carry."""
+
+    def to_representation(self, value):
+        return weak_etag(value)
 
 
 # --- Common pieces -------------------------------------------------------------------------
@@ -39,9 +115,39 @@ class LinkSerializer(serializers.Serializer):
     headers = HeaderSerializer(many=True)
 
 
+class LinksField(serializers.DictField):
+    """A resource's ``links``: ``{name: link}``, each uri made from the object by
+    ``uris[name](obj)``; a uri of None leaves that link out."""
+
+    def __init__(self, uris: dict, **kwargs):
+        self.uris = uris
+        super().__init__(child=LinkSerializer(), source="*", **kwargs)
+
+    def get_attribute(self, instance):
+        links = {name: uri(instance) for name, uri in self.uris.items()}
+        return {name: link(uri) for name, uri in links.items() if uri is not None}
+
+
+# A resource's ``attributes``, declared with the resource's ``object_type`` (and, for those
+# that have one, ``etag``: the function giving the object's etag). A class docstring here
+# would become the component's description in the OpenAPI document.
 class AttributesSerializer(serializers.Serializer):
     objectType = serializers.CharField()
     etag = serializers.CharField(required=False)
+
+    def __init__(self, *args, object_type: str | None = None, etag=None, **kwargs):
+        self.object_type, self.etag_of = object_type, etag
+        if object_type is not None:
+            kwargs["source"] = "*"
+        super().__init__(*args, **kwargs)
+
+    def get_attribute(self, instance):
+        if self.object_type is None:
+            return super().get_attribute(instance)
+        attributes = {"objectType": self.object_type}
+        if self.etag_of is not None:
+            attributes["etag"] = self.etag_of(instance)
+        return attributes
 
 
 class CollectionLinksSerializer(serializers.Serializer):
@@ -62,6 +168,7 @@ class ThrottledSerializer(serializers.Serializer):
 
 
 def collection_serializer(name: str, item: type[serializers.Serializer]):
+    """The serializer of a ``collection()`` of ``item`` objects."""
     return type(
         name,
         (serializers.Serializer,),
@@ -69,31 +176,27 @@ def collection_serializer(name: str, item: type[serializers.Serializer]):
             "totalCount": serializers.IntegerField(),
             "items": item(many=True),
             "links": CollectionLinksSerializer(),
-            "attributes": AttributesSerializer(),
+            "attributes": AttributesSerializer(object_type="Collection"),
             "continuationToken": serializers.CharField(required=False),
         },
     )
 
 
 def collection(items: list, self_uri: str, next_link: dict | None = None, token=None) -> dict:
+    """A page of objects, to serialize with its ``collection_serializer``."""
     links = {"self": link(self_uri)}
     if next_link:
         links["next"] = next_link
-    body = {
-        "totalCount": len(items),
-        "items": items,
-        "links": links,
-        "attributes": {"objectType": "Collection"},
-    }
+    page = {"totalCount": len(items), "items": items, "links": links}
     if token:
-        body["continuationToken"] = token
-    return body
+        page["continuationToken"] = token
+    return page
 
 
 # --- Customer ------------------------------------------------------------------------------
 
 
-class AddressSerializer(serializers.Serializer):
+class AddressInSerializer(serializers.Serializer):
     country = serializers.CharField()
     region = serializers.CharField(required=False, allow_blank=True)
     city = serializers.CharField(max_length=100)
@@ -115,24 +218,22 @@ class AddressSerializer(serializers.Serializer):
         return COUNTRY
 
 
-def address_of(customer) -> dict:
-    first, last = split_name(customer.contact_name)
-    return {
-        "country": COUNTRY,
-        "city": customer.city,
-        "state": customer.state,
-        "addressLine1": customer.address_line,
-        "postalCode": customer.postal_code,
-        "firstName": first,
-        "lastName": last,
-        "emailAddress": customer.contact_email,
-        "phoneNumber": customer.contact_phone,
-    }
+# The output serializers below read the models the selectors return (each notes which).
+
+
+class AddressSerializer(serializers.Serializer):  # a Customer: its address and contact
+    country = FixedCharField(COUNTRY)
+    city = serializers.CharField()
+    state = serializers.CharField()
+    addressLine1 = serializers.CharField(source="address_line")
+    postalCode = serializers.CharField(source="postal_code")
+    firstName = NamePartField("first", source="contact_name")
+    lastName = NamePartField("last", source="contact_name")
+    emailAddress = serializers.CharField(source="contact_email")
+    phoneNumber = serializers.CharField(source="contact_phone")
 
 
 def billing_etag(customer) -> str:
-    import hashlib
-
     parts = [
         customer.company_name,
         customer.contact_name,
@@ -146,86 +247,44 @@ def billing_etag(customer) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-class CompanyProfileSerializer(serializers.Serializer):
-    tenantId = serializers.CharField()
-    domain = serializers.CharField()
-    companyName = serializers.CharField()
-    address = AddressSerializer()
-    email = serializers.CharField()
-    links = serializers.DictField(child=LinkSerializer())
-    attributes = AttributesSerializer()
+def customer_uri(customer) -> str:
+    return f"/customers/{customer.tenant_id}"
 
-    def to_representation(self, customer):
-        cid = str(customer.tenant_id)
-        return {
-            "tenantId": cid,
-            "domain": customer.domain,
-            "companyName": customer.company_name,
-            "address": address_of(customer),
-            "email": customer.contact_email,
-            "links": {"self": link(f"/customers/{cid}/profiles/company")},
-            "attributes": {"objectType": "CustomerCompanyProfile"},
-        }
+
+class CompanyProfileSerializer(serializers.Serializer):
+    tenantId = serializers.CharField(source="tenant_id")
+    domain = serializers.CharField()
+    companyName = serializers.CharField(source="company_name")
+    address = AddressSerializer(source="*")
+    email = serializers.CharField(source="contact_email")
+    links = LinksField({"self": lambda c: f"{customer_uri(c)}/profiles/company"})
+    attributes = AttributesSerializer(object_type="CustomerCompanyProfile")
 
 
 class BillingProfileSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    firstName = serializers.CharField()
-    lastName = serializers.CharField()
-    email = serializers.CharField()
-    culture = serializers.CharField()
-    language = serializers.CharField()
-    companyName = serializers.CharField()
-    defaultAddress = AddressSerializer()
-    links = serializers.DictField(child=LinkSerializer())
-    attributes = AttributesSerializer()
-
-    def to_representation(self, customer):
-        cid = str(customer.tenant_id)
-        first, last = split_name(customer.contact_name)
-        return {
-            "id": customer.uuid.hex,
-            "firstName": first,
-            "lastName": last,
-            "email": customer.contact_email,
-            "culture": LOCALE,
-            "language": "en",
-            "companyName": customer.company_name,
-            "defaultAddress": address_of(customer),
-            "links": {"self": link(f"/customers/{cid}/profiles/billing")},
-            "attributes": {"etag": billing_etag(customer), "objectType": "CustomerBillingProfile"},
-        }
+    id = serializers.CharField(source="uuid.hex")
+    firstName = NamePartField("first", source="contact_name")
+    lastName = NamePartField("last", source="contact_name")
+    email = serializers.CharField(source="contact_email")
+    culture = FixedCharField(LOCALE)
+    language = FixedCharField("en")
+    companyName = serializers.CharField(source="company_name")
+    defaultAddress = AddressSerializer(source="*")
+    links = LinksField({"self": lambda c: f"{customer_uri(c)}/profiles/billing"})
+    attributes = AttributesSerializer(object_type="CustomerBillingProfile", etag=billing_etag)
 
 
-class CustomerSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    commerceId = serializers.CharField()
-    companyProfile = CompanyProfileSerializer()
-    billingProfile = BillingProfileSerializer()
-    relationshipToPartner = serializers.CharField()
-    allowDelegatedAccess = serializers.BooleanField()
-    customDomains = serializers.ListField(child=serializers.CharField())
-    associatedPartnerId = serializers.CharField(required=False)
-    links = serializers.DictField(child=LinkSerializer())
-    attributes = AttributesSerializer()
-
-    def to_representation(self, customer):
-        cid = str(customer.tenant_id)
-        body = {
-            "id": cid,
-            "commerceId": str(customer.uuid),
-            "companyProfile": CompanyProfileSerializer().to_representation(customer),
-            "billingProfile": BillingProfileSerializer().to_representation(customer),
-            "relationshipToPartner": "reseller",
-            "allowDelegatedAccess": False,
-            "customDomains": [],
-            "links": {"self": link(f"/customers/{cid}")},
-            "attributes": {"objectType": "Customer"},
-        }
-        reseller = getattr(customer, "api_indirect_reseller_tenant", None)
-        if reseller:
-            body["associatedPartnerId"] = str(reseller)
-        return body
+class CustomerSerializer(serializers.Serializer):  # customers.selectors: a Customer
+    id = serializers.CharField(source="tenant_id")
+    commerceId = serializers.CharField(source="uuid")
+    companyProfile = CompanyProfileSerializer(source="*")
+    billingProfile = BillingProfileSerializer(source="*")
+    relationshipToPartner = FixedCharField("reseller")
+    allowDelegatedAccess = FixedBooleanField(False)
+    customDomains = FixedListField([])
+    associatedPartnerId = OptionalCharField(source="indirect_reseller_tenant_id")
+    links = LinksField({"self": customer_uri})
+    attributes = AttributesSerializer(object_type="Customer")
 
 
 CustomerCollectionSerializer = collection_serializer("CustomerCollection", CustomerSerializer)
@@ -249,7 +308,7 @@ class BillingProfileInSerializer(serializers.Serializer):
     companyName = serializers.CharField(max_length=200)
     firstName = serializers.CharField(required=False, max_length=50)
     lastName = serializers.CharField(required=False, max_length=50)
-    defaultAddress = AddressSerializer()
+    defaultAddress = AddressInSerializer()
 
 
 class CustomerCreateSerializer(serializers.Serializer):
@@ -278,58 +337,42 @@ def customer_fields_from_billing(billing: dict) -> dict:
 # --- Validation codes and qualifications ---------------------------------------------------
 
 
-def weak_etag(moment) -> str:
-    stamp = moment.strftime("%Y-%m-%dT%H%%3A%M%%3A%SZ")
-    return f"W/\"datetime'{stamp}'\""
-
-
 class ValidationCodeSerializer(serializers.Serializer):
-    partnerId = serializers.CharField()
-    organizationName = serializers.CharField()
-    validationId = serializers.CharField()
-    maxCreates = serializers.IntegerField(allow_null=True)
-    remainingCreates = serializers.IntegerField(allow_null=True)
-    eTag = serializers.CharField()
-
-    def to_representation(self, code):
-        return {
-            "partnerId": str(code.partner.tenant_id),
-            "organizationName": code.organization_name,
-            "validationId": code.validation_id,
-            "maxCreates": code.max_creates,
-            "remainingCreates": code.remaining_creates,
-            "eTag": weak_etag(code.created_at),
-        }
+    partnerId = serializers.CharField(source="partner.tenant_id")
+    organizationName = serializers.CharField(source="organization_name")
+    validationId = serializers.CharField(source="validation_id")
+    maxCreates = serializers.IntegerField(source="max_creates", allow_null=True)
+    remainingCreates = serializers.IntegerField(source="remaining_creates", allow_null=True)
+    eTag = WeakEtagField(source="created_at")
 
 
-class GccValidationRelationshipSerializer(serializers.Serializer):
-    partnerId = serializers.CharField()
-    customerId = serializers.CharField()
-    validationId = serializers.CharField()
-    organizationName = serializers.CharField()
-    eTag = serializers.CharField()
-
-    def to_representation(self, qualification):
-        code = qualification.validation_code
-        return {
-            "partnerId": str(code.partner.tenant_id),
-            "customerId": str(qualification.customer.tenant_id),
-            "validationId": code.validation_id,
-            "organizationName": code.organization_name,
-            "eTag": weak_etag(qualification.granted_at),
-        }
+class GccValidationRelationshipSerializer(serializers.Serializer):  # a SpecialQualification
+    partnerId = serializers.CharField(source="validation_code.partner.tenant_id")
+    customerId = serializers.CharField(source="customer.tenant_id")
+    validationId = serializers.CharField(source="validation_code.validation_id")
+    organizationName = serializers.CharField(source="validation_code.organization_name")
+    eTag = WeakEtagField(source="granted_at")
 
 
-class CustomerQualificationSerializer(serializers.Serializer):
-    """Built from plain dicts (``views.qualifications_of``)."""
+class VettingStatusField(serializers.ChoiceField):
+    """A qualification's state (a RequestState, approved when held) in the reference's words."""
 
+    def __init__(self, **kwargs):
+        super().__init__(choices=["Approved", "InReview", "Denied"], **kwargs)
+
+    def to_representation(self, value):
+        if value in OPEN_STATES:
+            return "InReview"
+        if value == RequestState.REJECTED:
+            return "Denied"
+        return "Approved"
+
+
+class CustomerQualificationSerializer(serializers.Serializer):  # a QualificationState
     qualification = serializers.CharField()
-    vettingStatus = serializers.ChoiceField(choices=["Approved", "InReview", "Denied"])
-    vettingReason = serializers.CharField(required=False)
-    vettingCreateDate = serializers.DateTimeField()
-
-    def to_representation(self, item):
-        return item
+    vettingStatus = VettingStatusField(source="status")
+    vettingReason = OptionalCharField(source="reason")
+    vettingCreateDate = UtcDateTimeField(source="since")
 
 
 class QualificationRequestSerializer(serializers.Serializer):
@@ -365,34 +408,22 @@ class GccValidationRequestSerializer(serializers.Serializer):
 # --- Relationships -------------------------------------------------------------------------
 
 
-class RelationshipRequestSerializer(serializers.Serializer):
+class RelationshipRequestSerializer(serializers.Serializer):  # {"url": the link}
     url = serializers.CharField()
-    attributes = AttributesSerializer()
-
-    def to_representation(self, url):
-        return {"url": url, "attributes": {"objectType": "RelationshipRequest"}}
+    attributes = AttributesSerializer(object_type="RelationshipRequest")
 
 
-class PartnerRelationshipSerializer(serializers.Serializer):
-    id = serializers.CharField()
+class PartnerRelationshipSerializer(serializers.Serializer):  # a Partner; the type in context
+    id = serializers.CharField(source="tenant_id")
     name = serializers.CharField()
-    relationshipType = serializers.CharField()
-    state = serializers.CharField()
-    mpnId = serializers.CharField()
-    location = serializers.CharField()
-    attributes = AttributesSerializer()
+    relationshipType = serializers.SerializerMethodField()
+    state = FixedCharField("Active")
+    mpnId = serializers.CharField(source="mpn_id")
+    location = FixedCharField(COUNTRY)
+    attributes = AttributesSerializer(object_type="PartnerRelationship")
 
-    def to_representation(self, item):
-        partner, relationship_type = item
-        return {
-            "id": str(partner.tenant_id),
-            "name": partner.name,
-            "relationshipType": relationship_type,
-            "state": "Active",
-            "mpnId": partner.mpn_id,
-            "location": COUNTRY,
-            "attributes": {"objectType": "PartnerRelationship"},
-        }
+    def get_relationshipType(self, partner) -> str:
+        return self.context["relationship_type"]
 
 
 PartnerRelationshipCollectionSerializer = collection_serializer(
@@ -403,86 +434,70 @@ PartnerRelationshipCollectionSerializer = collection_serializer(
 # --- Offers --------------------------------------------------------------------------------
 
 
-class CategorySerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    rank = serializers.IntegerField()
-    locale = serializers.CharField()
-    country = serializers.CharField()
+def offer_uri(offer) -> str:
+    return f"/offers/{offer.offer_id}"
 
 
-class ProductSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    unit = serializers.CharField()
+class CategorySerializer(serializers.Serializer):  # an Offer: Government if GCC, else Business
+    id = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    rank = FixedIntegerField(0)
+    locale = FixedCharField(LOCALE)
+    country = FixedCharField(COUNTRY)
+
+    def get_id(self, offer) -> str:
+        return "Government_Key" if offer.is_gcc else "Business_Key"
+
+    def get_name(self, offer) -> str:
+        return "Government" if offer.is_gcc else "Business"
+
+
+class ProductSerializer(serializers.Serializer):  # an Offer
+    id = serializers.CharField(source="offer_id")
+    name = serializers.CharField(source="product_family")
+    unit = FixedCharField("Licenses")
 
 
 class OfferSerializer(serializers.Serializer):
-    id = serializers.CharField()
+    id = serializers.CharField(source="offer_id")
     name = serializers.CharField()
-    description = serializers.CharField()
-    minimumQuantity = serializers.IntegerField()
-    maximumQuantity = serializers.IntegerField()
-    rank = serializers.IntegerField()
-    uri = serializers.CharField()
-    locale = serializers.CharField()
-    country = serializers.CharField()
-    category = CategorySerializer()
-    limitUnitOfMeasure = serializers.CharField()
-    limit = serializers.IntegerField()
-    prerequisiteOffers = serializers.ListField(child=serializers.CharField())
-    isAddOn = serializers.BooleanField()
-    hasAddOns = serializers.BooleanField()
-    isAvailableForPurchase = serializers.BooleanField()
-    billing = serializers.CharField()
-    supportedBillingCycles = serializers.ListField(child=serializers.CharField())
-    isAutoRenewable = serializers.BooleanField()
-    reselleeQualifications = serializers.ListField(child=serializers.CharField())
-    resellerQualifications = serializers.ListField(child=serializers.CharField())
-    isTrial = serializers.BooleanField()
-    product = ProductSerializer()
-    unitType = serializers.CharField()
-    termDuration = serializers.CharField()
-    links = serializers.DictField(child=LinkSerializer())
-    attributes = AttributesSerializer()
+    description = serializers.SerializerMethodField()
+    minimumQuantity = serializers.IntegerField(source="min_quantity")
+    maximumQuantity = serializers.IntegerField(source="max_quantity")
+    rank = FixedIntegerField(0)
+    uri = serializers.SerializerMethodField()
+    locale = FixedCharField(LOCALE)
+    country = FixedCharField(COUNTRY)
+    category = CategorySerializer(source="*")
+    limitUnitOfMeasure = FixedCharField("None")
+    limit = FixedIntegerField(0)
+    prerequisiteOffers = FixedListField([])
+    isAddOn = serializers.BooleanField(source="is_addon")
+    hasAddOns = FixedBooleanField(False)
+    isAvailableForPurchase = serializers.BooleanField(source="is_active")
+    billing = FixedCharField("license")
+    supportedBillingCycles = serializers.SerializerMethodField()
+    isAutoRenewable = FixedBooleanField(True)
+    reselleeQualifications = serializers.SerializerMethodField(method_name="get_qualifications")
+    resellerQualifications = serializers.SerializerMethodField(method_name="get_qualifications")
+    isTrial = FixedBooleanField(False)
+    product = ProductSerializer(source="*")
+    unitType = FixedCharField("Licenses")
+    termDuration = serializers.CharField(source="term")
+    links = LinksField({"self": offer_uri})
+    attributes = AttributesSerializer(object_type="Offer")
 
-    def to_representation(self, offer):
-        gcc = [GCC.value] if offer.is_gcc else []
-        category = (
-            {"id": "Government_Key", "name": "Government"}
-            if offer.is_gcc
-            else {"id": "Business_Key", "name": "Business"}
-        )
-        uri = f"/offers/{offer.offer_id}"
-        return {
-            "id": offer.offer_id,
-            "name": offer.name,
-            "description": f"{offer.product_family}: {offer.name}",
-            "minimumQuantity": offer.min_quantity,
-            "maximumQuantity": offer.max_quantity,
-            "rank": 0,
-            "uri": uri,
-            "locale": LOCALE,
-            "country": COUNTRY,
-            "category": {**category, "rank": 0, "locale": LOCALE, "country": COUNTRY},
-            "limitUnitOfMeasure": "None",
-            "limit": 0,
-            "prerequisiteOffers": [],
-            "isAddOn": offer.is_addon,
-            "hasAddOns": False,
-            "isAvailableForPurchase": offer.is_active,
-            "billing": "license",
-            "supportedBillingCycles": [offer.billing_cycle],
-            "isAutoRenewable": True,
-            "reselleeQualifications": gcc,
-            "resellerQualifications": gcc,
-            "isTrial": False,
-            "product": {"id": offer.offer_id, "name": offer.product_family, "unit": "Licenses"},
-            "unitType": "Licenses",
-            "termDuration": offer.term,
-            "links": {"self": link(uri)},
-            "attributes": {"objectType": "Offer"},
-        }
+    def get_description(self, offer) -> str:
+        return f"{offer.product_family}: {offer.name}"
+
+    def get_uri(self, offer) -> str:
+        return offer_uri(offer)
+
+    def get_supportedBillingCycles(self, offer) -> list[str]:
+        return [offer.billing_cycle]
+
+    def get_qualifications(self, offer) -> list[str]:  # a GCC offer needs GCC on both sides
+        return [GCC.value] if offer.is_gcc else []
 
 
 OfferCollectionSerializer = collection_serializer("OfferCollection", OfferSerializer)
@@ -491,69 +506,44 @@ OfferCollectionSerializer = collection_serializer("OfferCollection", OfferSerial
 # --- Orders and subscriptions --------------------------------------------------------------
 
 
-def iso(moment) -> str | None:
-    if moment is None:
+def subscription_uri(subscription) -> str:
+    return f"{customer_uri(subscription.customer)}/subscriptions/{subscription.uuid}"
+
+
+def _line_subscription_uri(line) -> str | None:
+    subscription = getattr(line, "subscription", None)
+    if subscription is None:
         return None
-    return moment.isoformat().replace("+00:00", "Z")
+    return f"{customer_uri(line.order.customer)}/subscriptions/{subscription.uuid}"
 
 
-class OrderLineItemSerializer(serializers.Serializer):
-    lineItemNumber = serializers.IntegerField()
-    offerId = serializers.CharField()
+class OrderLineItemSerializer(serializers.Serializer):  # orders.selectors: a numbered OrderLine
+    lineItemNumber = serializers.IntegerField(source="number")
+    offerId = serializers.CharField(source="offer.offer_id")
     quantity = serializers.IntegerField()
-    friendlyName = serializers.CharField()
-    subscriptionId = serializers.CharField(required=False)
-    termDuration = serializers.CharField()
-    transactionType = serializers.CharField()
-    links = serializers.DictField(child=LinkSerializer())
+    friendlyName = serializers.CharField(source="friendly_name")
+    subscriptionId = OptionalCharField(source="subscription.uuid")  # none while provisioning
+    termDuration = serializers.CharField(source="offer.term")
+    transactionType = FixedCharField("new")
+    links = LinksField({"subscription": _line_subscription_uri})
 
 
-class OrderSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    referenceCustomerId = serializers.CharField()
-    billingCycle = serializers.CharField()
-    currencyCode = serializers.CharField()
-    currencySymbol = serializers.CharField()
-    creationDate = serializers.DateTimeField()
+class OrderSerializer(serializers.Serializer):  # orders.selectors: an Order with its lines
+    id = serializers.CharField(source="uuid")
+    referenceCustomerId = serializers.CharField(source="customer.tenant_id")
+    billingCycle = serializers.SerializerMethodField()
+    currencyCode = FixedCharField("USD")
+    currencySymbol = FixedCharField("$")
+    creationDate = UtcDateTimeField(source="created_at")
     status = serializers.ChoiceField(choices=["pending", "completed"])
-    transactionType = serializers.CharField()
-    lineItems = OrderLineItemSerializer(many=True)
-    links = serializers.DictField(child=LinkSerializer())
-    attributes = AttributesSerializer()
+    transactionType = FixedCharField("UserPurchase")
+    lineItems = OrderLineItemSerializer(source="lines", many=True)
+    links = LinksField({"self": lambda o: f"{customer_uri(o.customer)}/orders/{o.uuid}"})
+    attributes = AttributesSerializer(object_type="Order", etag=lambda order: order.status)
 
-    def to_representation(self, order):
-        cid = str(order.customer.tenant_id)
-        lines = []
-        for number, line in enumerate(order.lines.all()):
-            item = {
-                "lineItemNumber": number,
-                "offerId": line.offer.offer_id,
-                "quantity": line.quantity,
-                "friendlyName": line.friendly_name,
-                "termDuration": line.offer.term,
-                "transactionType": "new",
-                "links": {},
-            }
-            subscription = getattr(line, "subscription", None)
-            if subscription is not None:
-                sid = str(subscription.uuid)
-                item["subscriptionId"] = sid
-                item["links"] = {"subscription": link(f"/customers/{cid}/subscriptions/{sid}")}
-            lines.append(item)
-        first = lines and order.lines.all()[0].offer.billing_cycle
-        return {
-            "id": str(order.uuid),
-            "referenceCustomerId": cid,
-            "billingCycle": first or "monthly",
-            "currencyCode": "USD",
-            "currencySymbol": "$",
-            "creationDate": iso(order.created_at),
-            "status": order.status,
-            "transactionType": "UserPurchase",
-            "lineItems": lines,
-            "links": {"self": link(f"/customers/{cid}/orders/{order.uuid}")},
-            "attributes": {"etag": order.status, "objectType": "Order"},
-        }
+    def get_billingCycle(self, order) -> str:
+        lines = order.lines.all()  # the first line's offer's; an empty order's: monthly
+        return (lines[0].offer.billing_cycle if lines else "") or "monthly"
 
 
 OrderCollectionSerializer = collection_serializer("OrderCollection", OrderSerializer)
@@ -574,55 +564,25 @@ class OrderCreateSerializer(serializers.Serializer):
     lineItems = OrderLineItemInSerializer(many=True, allow_empty=True)
 
 
-class SubscriptionSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    offerId = serializers.CharField()
-    offerName = serializers.CharField()
-    friendlyName = serializers.CharField()
+class SubscriptionSerializer(serializers.Serializer):  # orders.selectors: a Subscription
+    id = serializers.CharField(source="uuid")
+    offerId = serializers.CharField(source="offer.offer_id")
+    offerName = serializers.CharField(source="offer.name")
+    friendlyName = serializers.CharField(source="friendly_name")
     quantity = serializers.IntegerField()
-    unitType = serializers.CharField()
-    creationDate = serializers.DateField()
-    effectiveStartDate = serializers.DateField()
-    commitmentEndDate = serializers.DateField()
+    unitType = FixedCharField("Licenses")
+    creationDate = serializers.DateField(source="start_date")
+    effectiveStartDate = serializers.DateField(source="start_date")
+    commitmentEndDate = serializers.DateField(source="commitment_end_date")
     status = serializers.ChoiceField(choices=["active", "suspended"])
-    autoRenewEnabled = serializers.BooleanField()
-    billingType = serializers.CharField()
-    billingCycle = serializers.CharField()
-    isTrial = serializers.BooleanField()
-    orderId = serializers.CharField()
-    termDuration = serializers.CharField()
-    links = serializers.DictField(child=LinkSerializer())
-    attributes = AttributesSerializer()
-
-    def to_representation(self, subscription):
-        cid = str(subscription.customer.tenant_id)
-        years = 3 if subscription.term == "P3Y" else 1
-        end = (
-            subscription.start_date + timedelta(days=30)
-            if subscription.term == "P1M"
-            else subscription.start_date.replace(year=subscription.start_date.year + years)
-            - timedelta(days=1)
-        )
-        return {
-            "id": str(subscription.uuid),
-            "offerId": subscription.offer.offer_id,
-            "offerName": subscription.offer.name,
-            "friendlyName": subscription.friendly_name,
-            "quantity": subscription.quantity,
-            "unitType": "Licenses",
-            "creationDate": subscription.start_date.isoformat(),
-            "effectiveStartDate": subscription.start_date.isoformat(),
-            "commitmentEndDate": end.isoformat(),
-            "status": subscription.status,
-            "autoRenewEnabled": True,
-            "billingType": "license",
-            "billingCycle": subscription.billing_cycle,
-            "isTrial": False,
-            "orderId": str(subscription.order_line.order.uuid),
-            "termDuration": subscription.term,
-            "links": {"self": link(f"/customers/{cid}/subscriptions/{subscription.uuid}")},
-            "attributes": {"objectType": "Subscription"},
-        }
+    autoRenewEnabled = FixedBooleanField(True)
+    billingType = FixedCharField("license")
+    billingCycle = serializers.CharField(source="billing_cycle")
+    isTrial = FixedBooleanField(False)
+    orderId = serializers.CharField(source="order_line.order.uuid")
+    termDuration = serializers.CharField(source="term")
+    links = LinksField({"self": subscription_uri})
+    attributes = AttributesSerializer(object_type="Subscription")
 
 
 SubscriptionCollectionSerializer = collection_serializer(

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from lib.refusals import DomainError, refuse_nul
+from lib.refusals import Refusal, RefusalCode, refuse_nul
 from partners.models import User
 
 from .models import ApiToken, IdempotentResponse
@@ -35,9 +35,9 @@ def api_token_create(*, actor: User, name: str, now: datetime | None = None) -> 
     agent's own role, so a token never does more than its agent could in the browser."""
     name = name.strip()
     if not actor.partner_id:
-        raise DomainError("Only partner users can create API tokens.")
+        raise Refusal(RefusalCode.NOT_A_PARTNER_USER, "Only partner users can create API tokens.")
     if not name:
-        raise DomainError(NAME_REQUIRED, field="name")
+        raise Refusal(RefusalCode.TOKEN_NAME_REQUIRED, NAME_REQUIRED, field="name")
     refuse_nul(name, field="name")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

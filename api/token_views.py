@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal
 from partners.decorators import partner_user_required
 
 from . import services
@@ -21,7 +21,7 @@ def token_list(request):
             created = services.api_token_create(
                 actor=request.user, name=request.POST.get("name", "")
             )
-        except DomainError as exc:
+        except Refusal as exc:
             name_error = exc.message
         else:
             new_token = created  # shown once, on this response only

@@ -1,27 +1,46 @@
 """The /v1/ endpoints (reference partner-center-api.md). Thin: parse the input, call the
-services the web UI calls, shape the answer; refusals become the reference's error bodies."""
+services and selectors the web UI calls, shape the answer with the serializers; refusals
+become the reference's error bodies."""
 
 import json
 from uuid import UUID
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, Q, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
 from customers import services as customer_services
-from customers.models import Customer, CustomerRelationship
-from customers.selectors import customer_latest_request, customer_list
+from customers.models import Customer
+from customers.selectors import (
+    customer_domain_taken,
+    customer_get,
+    customer_list,
+    customer_qualification_list,
+)
 from orders import services as order_services
-from orders.eligibility import PurchaseContext
-from orders.models import Offer, Subscription
-from orders.selectors import catalog_for, order_get, order_list, subscription_list
-from partners.models import Partner, PartnerType
+from orders.models import Order, Subscription
+from orders.selectors import (
+    offer_get,
+    offer_list,
+    order_get,
+    order_list,
+    orderable_offer_list,
+    subscription_get,
+    subscription_list,
+)
+from partners.models import PartnerType
+from partners.selectors import partner_find
 from relationships import services as relationship_services
+from relationships.selectors import indirect_provider_list, indirect_reseller_list
 from validation import services as validation_services
-from validation.codes import validation_code_list
-from validation.models import OPEN_STATES, RequestState, SpecialQualification
+from validation.models import SpecialQualification
+from validation.selectors import (
+    QualificationState,
+    customer_gcc_validation_get,
+    customer_special_qualification_list,
+    partner_validation_code_list,
+)
 
 from . import serializers as s
 from .base import ApiView
@@ -58,33 +77,31 @@ def _offset(value) -> int:
     return offset
 
 
-def _customers(actor):
-    """The actor's customers (the scoped selector), with the indirect reseller's tenant."""
-    reseller = CustomerRelationship.objects.filter(
-        customer=OuterRef("pk"), partner_id=actor.partner_id
-    ).values("indirect_reseller__tenant_id")[:1]
-    return customer_list(actor=actor).annotate(api_indirect_reseller_tenant=Subquery(reseller))
-
-
 def customer_for(actor, customer_id) -> Customer:
     """One of the actor's customers by its id (= tenant ID); 404 for anyone else's."""
     try:
         tenant_id = UUID(str(customer_id))
     except ValueError as exc:
         raise ApiError(400, 900118, f"{customer_id!r} is not a valid customer ID.") from exc
-    customer = _customers(actor).filter(tenant_id=tenant_id).first()
-    if customer is None:
-        raise not_found(CUSTOMER_NOT_FOUND, code=60003)
-    return customer
+    try:
+        return customer_get(actor=actor, tenant_id=tenant_id)
+    except Customer.DoesNotExist as exc:
+        raise not_found(CUSTOMER_NOT_FOUND, code=60003) from exc
 
 
 # --- Customers -----------------------------------------------------------------------------
 
 
-FILTER_FIELDS = {"companyname", "domain", "indirectreseller"}
+# The customer_list argument each filter field sets.
+FILTER_FIELDS = {
+    "companyname": "name_prefix",
+    "domain": "domain_prefix",
+    "indirectreseller": "indirect_reseller",
+}
 
 
-def _customer_filter(actor, raw: str) -> Q:
+def _customer_filter(raw: str) -> dict:
+    """The ``filter`` parameter as customer_list's arguments."""
     try:
         spec = json.loads(raw)
         if not isinstance(spec, dict):
@@ -103,18 +120,7 @@ def _customer_filter(actor, raw: str) -> Q:
         raise invalid("The filter value can't contain null characters.")
     if field not in FILTER_FIELDS:
         raise invalid("Filter on CompanyName, Domain or IndirectReseller.")
-    if field == "companyname":
-        return Q(company_name__istartswith=value)
-    if field == "domain":
-        return Q(domain__istartswith=value)
-    resellers = CustomerRelationship.objects.filter(
-        customer=OuterRef("pk"), partner_id=actor.partner_id
-    )
-    try:
-        resellers = resellers.filter(indirect_reseller__tenant_id=UUID(value))
-    except ValueError:
-        resellers = resellers.filter(indirect_reseller__name__istartswith=value)
-    return Q(Exists(resellers))
+    return {FILTER_FIELDS[field]: value}
 
 
 class CustomersView(ApiView):
@@ -140,13 +146,9 @@ class CustomersView(ApiView):
                 raise invalid("The MS-ContinuationToken is missing or not valid.") from exc
         else:
             size, raw_filter, after = _page_size(params.get("size")), params.get("filter"), None
-        customers = _customers(self.actor)
-        if raw_filter:
-            customers = customers.filter(_customer_filter(self.actor, raw_filter))
-        if after:
-            name, pk = after
-            customers = customers.filter(Q(company_name__gt=name) | Q(company_name=name, pk__gt=pk))
-        rows = list(customers.order_by("company_name", "pk")[: size + 1])
+        filters = _customer_filter(raw_filter) if raw_filter else {}
+        customers = customer_list(actor=self.actor, after=after, **filters)
+        rows = list(customers[: size + 1])
         page, more = rows[:size], len(rows) > size
         next_link, token = None, None
         if more:
@@ -158,8 +160,8 @@ class CustomersView(ApiView):
                 f"/customers?size={size}&seekOperation=Next",
                 headers=[{"key": "MS-ContinuationToken", "value": token}],
             )
-        items = [s.CustomerSerializer().to_representation(c) for c in page]
-        return Response(s.collection(items, f"/customers?size={size}", next_link, token))
+        body = s.collection(page, f"/customers?size={size}", next_link, token)
+        return Response(s.CustomerCollectionSerializer(body).data)
 
     @extend_schema(
         operation_id="customers_create",
@@ -181,37 +183,37 @@ class CustomersView(ApiView):
         fields["domain"] = data["companyProfile"]["domain"].lower()
         reseller = None
         if data.get("associatedPartnerId"):
-            reseller = Partner.objects.filter(
+            reseller = partner_find(
                 tenant_id=data["associatedPartnerId"], partner_type=PartnerType.INDIRECT_RESELLER
-            ).first()
+            )
             if reseller is None:  # whose reseller it is, the service checks
                 raise ApiError(400, 800016, customer_services.NOT_YOUR_RESELLER)
         customer = customer_services.customer_create(
             actor=self.actor, data=fields, indirect_reseller=reseller
         )
         customer = customer_for(self.actor, customer.tenant_id)
-        return Response(s.CustomerSerializer().to_representation(customer), status=201)
+        return Response(s.CustomerSerializer(customer).data, status=201)
 
 
 class CustomerView(ApiView):
     @extend_schema(operation_id="customers_get", responses={200: s.CustomerSerializer})
     def get(self, request, customer_id):
         customer = customer_for(self.actor, customer_id)
-        return Response(s.CustomerSerializer().to_representation(customer))
+        return Response(s.CustomerSerializer(customer).data)
 
 
 class CompanyProfileView(ApiView):
     @extend_schema(responses={200: s.CompanyProfileSerializer})
     def get(self, request, customer_id):
         customer = customer_for(self.actor, customer_id)
-        return Response(s.CompanyProfileSerializer().to_representation(customer))
+        return Response(s.CompanyProfileSerializer(customer).data)
 
 
 class BillingProfileView(ApiView):
     @extend_schema(operation_id="billing_profile_get", responses={200: s.BillingProfileSerializer})
     def get(self, request, customer_id):
         customer = customer_for(self.actor, customer_id)
-        return Response(s.BillingProfileSerializer().to_representation(customer))
+        return Response(s.BillingProfileSerializer(customer).data)
 
     @extend_schema(
         operation_id="billing_profile_update",
@@ -232,7 +234,7 @@ class BillingProfileView(ApiView):
         updated = customer_services.customer_billing_profile_update(
             actor=self.actor, customer=customer, data=fields
         )
-        return Response(s.BillingProfileSerializer().to_representation(updated))
+        return Response(s.BillingProfileSerializer(updated).data)
 
 
 class DomainView(ApiView):
@@ -242,7 +244,7 @@ class DomainView(ApiView):
         responses={200: OpenApiResponse(description="Taken."), 404: None},
     )
     def get(self, request, domain):
-        taken = Customer.objects.filter(domain__iexact=domain.strip()).exists()
+        taken = customer_domain_taken(domain=domain.strip())
         return Response(status=200 if taken else 404)
 
     def head(self, request, domain):
@@ -258,8 +260,8 @@ class PartnerValidationsView(ApiView):
     )
     def get(self, request):
         """The partner's GCC validation codes (a bare array), used-up ones included."""
-        codes = validation_code_list(actor=self.actor, usable_only=False).select_related("partner")
-        return Response([s.ValidationCodeSerializer().to_representation(c) for c in codes])
+        codes = partner_validation_code_list(actor=self.actor)
+        return Response(s.ValidationCodeSerializer(codes, many=True).data)
 
 
 class CustomerValidationsView(ApiView):
@@ -270,16 +272,10 @@ class CustomerValidationsView(ApiView):
     def get(self, request, customer_id):
         """Which validation code the customer was qualified with; 404 if never."""
         customer = customer_for(self.actor, customer_id)
-        qualification = (
-            SpecialQualification.objects.filter(
-                customer=customer, qualification=GCC, validation_code__isnull=False
-            )
-            .select_related("validation_code__partner", "customer")
-            .first()
-        )
+        qualification = customer_gcc_validation_get(actor=self.actor, customer=customer)
         if qualification is None:
             raise not_found("This customer was never GCC-validated.")
-        return Response(s.GccValidationRelationshipSerializer().to_representation(qualification))
+        return Response(s.GccValidationRelationshipSerializer(qualification).data)
 
     @extend_schema(
         operation_id="customer_validation_submit",
@@ -319,36 +315,8 @@ class CustomerValidationsView(ApiView):
                 "attested": True,
             },
         )
-        return Response(_request_qualification(validation_request), status=201)
-
-
-def _request_qualification(request) -> dict:
-    item = {"qualification": GCC, "vettingCreateDate": s.iso(request.submitted_at)}
-    if request.status in OPEN_STATES:
-        item["vettingStatus"] = "InReview"
-    elif request.status == RequestState.REJECTED:
-        item["vettingStatus"] = "Denied"
-        item["vettingReason"] = request.decision_reason
-    else:
-        item["vettingStatus"] = "Approved"
-    return item
-
-
-def qualifications_of(actor, customer) -> list[dict]:
-    """The customer's qualifications; a GCC validation still under review shows InReview."""
-    items = [
-        {
-            "qualification": q.qualification,
-            "vettingStatus": "Approved",
-            "vettingCreateDate": s.iso(q.granted_at),
-        }
-        for q in customer.special_qualifications.all()
-    ]
-    if not any(item["qualification"] == GCC for item in items):
-        latest = customer_latest_request(actor=actor, customer=customer)
-        if latest is not None and latest.status != RequestState.APPROVED:
-            items.append(_request_qualification(latest))
-    return items
+        state = QualificationState.requested(validation_request)
+        return Response(s.CustomerQualificationSerializer(state).data, status=201)
 
 
 SETTABLE = {"education", "stateownedentity", "state_owned_entity"}
@@ -382,7 +350,8 @@ class QualificationsView(ApiView):
     def get(self, request, customer_id):
         """v2: a bare array; ``[]`` when the customer has none."""
         customer = customer_for(self.actor, customer_id)
-        return Response(qualifications_of(self.actor, customer))
+        states = customer_qualification_list(actor=self.actor, customer=customer)
+        return Response(s.CustomerQualificationSerializer(states, many=True).data)
 
     @extend_schema(
         operation_id="qualifications_create",
@@ -398,14 +367,8 @@ class QualificationsView(ApiView):
         _qualification_name(data["qualification"])
         code = data.get("validationCode") or request.query_params.get("code", "")
         qualification = _apply_gcc(self, customer, code)
-        return Response(
-            {
-                "qualification": GCC,
-                "vettingStatus": "Approved",
-                "vettingCreateDate": s.iso(qualification.granted_at),
-            },
-            status=201,
-        )
+        state = QualificationState.held(qualification)
+        return Response(s.CustomerQualificationSerializer(state).data, status=201)
 
 
 class QualificationV1View(ApiView):
@@ -416,7 +379,8 @@ class QualificationV1View(ApiView):
     def get(self, request, customer_id):
         """v1: the qualification as a bare JSON string, e.g. ``government_community_cloud``."""
         customer = customer_for(self.actor, customer_id)
-        kinds = {q.qualification for q in customer.special_qualifications.all()}
+        held = customer_special_qualification_list(actor=self.actor, customer=customer)
+        kinds = {q.qualification for q in held}
         if GCC in kinds:
             return Response("government_community_cloud")
         first = sorted(kinds)[0].lower() if kinds else "none"
@@ -456,7 +420,7 @@ class RelationshipRequestView(ApiView):
         reseller_id = request.query_params.get("indirectResellerId", "").strip()
         if reseller_id:
             try:
-                reseller = Partner.objects.filter(tenant_id=UUID(reseller_id)).first()
+                reseller = partner_find(tenant_id=UUID(reseller_id))
             except ValueError:
                 reseller = None
             if reseller is None:
@@ -471,7 +435,7 @@ class RelationshipRequestView(ApiView):
         if reseller is not None:
             query += f"&indirectResellerId={reseller.tenant_id}"
         url = f"{relationship_services.relationship_link(relationship_request)}?{query}"
-        return Response(s.RelationshipRequestSerializer().to_representation(url))
+        return Response(s.RelationshipRequestSerializer({"url": url}).data)
 
 
 RELATIONSHIP_TYPES = {
@@ -503,13 +467,16 @@ class RelationshipsView(ApiView):
                 "relationship_type must be IsIndirectCloudSolutionProviderOf or "
                 "IsIndirectResellerOf."
             )
-        partner = self.actor.partner
         if kind == "is_indirect_cloud_solution_provider_of":
-            partners = list(relationship_services.indirect_reseller_choices(actor=self.actor))
+            partners = indirect_reseller_list(actor=self.actor)
         else:
-            partners = [partner.indirect_provider] if partner.indirect_provider_id else []
-        items = [s.PartnerRelationshipSerializer().to_representation((p, kind)) for p in partners]
-        return Response(s.collection(items, f"/relationships?relationship_type={kind}"))
+            partners = indirect_provider_list(actor=self.actor)
+        body = s.collection(list(partners), f"/relationships?relationship_type={kind}")
+        return Response(
+            s.PartnerRelationshipCollectionSerializer(
+                body, context={"relationship_type": kind}
+            ).data
+        )
 
 
 # --- Offers --------------------------------------------------------------------------------
@@ -531,9 +498,9 @@ def _offer_page(request, offers: list, base_uri: str) -> dict:
     if offset + size < len(offers):
         sep = "&" if "?" in base_uri else "?"
         next_link = s.link(f"{base_uri}{sep}offset={offset + size}&size={size}")
-    items = [s.OfferSerializer().to_representation(o) for o in page]
     sep = "&" if "?" in base_uri else "?"
-    return s.collection(items, f"{base_uri}{sep}offset={offset}&size={size}", next_link)
+    body = s.collection(page, f"{base_uri}{sep}offset={offset}&size={size}", next_link)
+    return s.OfferCollectionSerializer(body).data
 
 
 PAGING = [
@@ -551,8 +518,7 @@ class OffersView(ApiView):
     def get(self, request):
         """The catalog for a market, index-paged."""
         _check_country(request)
-        offers = list(Offer.objects.filter(is_active=True).order_by("-is_gcc", "offer_id"))
-        return Response(_offer_page(request, offers, "/offers?country=US"))
+        return Response(_offer_page(request, list(offer_list()), "/offers?country=US"))
 
 
 class OfferView(ApiView):
@@ -563,10 +529,10 @@ class OfferView(ApiView):
     )
     def get(self, request, offer_id):
         _check_country(request)
-        offer = Offer.objects.filter(offer_id=offer_id).first()
+        offer = offer_get(offer_id=offer_id)
         if offer is None:
             raise not_found(f"The offer {offer_id[:64]!r} was not found.")
-        return Response(s.OfferSerializer().to_representation(offer))
+        return Response(s.OfferSerializer(offer).data)
 
 
 class CustomerOffersView(ApiView):
@@ -578,8 +544,7 @@ class CustomerOffersView(ApiView):
     def get(self, request, customer_id):
         """Only the offers this customer may buy now (the ordering gate)."""
         customer = customer_for(self.actor, customer_id)
-        context = PurchaseContext.for_customer(partner=self.actor.partner, customer=customer)
-        offers = [entry.offer for entry in catalog_for(context) if entry.refusal is None]
+        offers = orderable_offer_list(actor=self.actor, customer=customer)
         return Response(_offer_page(request, offers, f"/customers/{customer.tenant_id}/offers"))
 
 
@@ -590,14 +555,9 @@ class OrdersView(ApiView):
     @extend_schema(operation_id="orders_list", responses={200: s.OrderCollectionSerializer})
     def get(self, request, customer_id):
         customer = customer_for(self.actor, customer_id)
-        orders = order_list(actor=self.actor, customer=customer).prefetch_related(
-            "lines__offer", "lines__subscription"
-        )
-        items = []
-        for order in orders:
-            order.customer = customer
-            items.append(s.OrderSerializer().to_representation(order))
-        return Response(s.collection(items, f"/customers/{customer.tenant_id}/orders"))
+        orders = list(order_list(actor=self.actor, customer=customer))
+        body = s.collection(orders, f"/customers/{customer.tenant_id}/orders")
+        return Response(s.OrderCollectionSerializer(body).data)
 
     @extend_schema(
         operation_id="orders_create",
@@ -629,8 +589,7 @@ class OrdersView(ApiView):
             actor=self.actor, customer=customer, lines=lines, submission_key=self.submission_key()
         )
         order = order_get(actor=self.actor, customer=customer, uuid=order.uuid)
-        order.customer = customer
-        return Response(s.OrderSerializer().to_representation(order), status=201)
+        return Response(s.OrderSerializer(order).data, status=201)
 
 
 class OrderView(ApiView):
@@ -639,23 +598,17 @@ class OrderView(ApiView):
         customer = customer_for(self.actor, customer_id)
         try:
             order = order_get(actor=self.actor, customer=customer, uuid=UUID(str(order_id)))
-        except (ValueError, order_services.Order.DoesNotExist) as exc:
+        except (ValueError, Order.DoesNotExist) as exc:
             raise not_found("The order was not found.", code=20000) from exc
-        order.customer = customer
-        return Response(s.OrderSerializer().to_representation(order))
-
-
-def _subscriptions(actor, customer):
-    return subscription_list(actor=actor, customer=customer).select_related("order_line__order")
+        return Response(s.OrderSerializer(order).data)
 
 
 def subscription_for(actor, customer, subscription_id) -> Subscription:
     try:
-        subscription = _subscriptions(actor, customer).get(uuid=UUID(str(subscription_id)))
+        uuid = UUID(str(subscription_id))
+        return subscription_get(actor=actor, customer=customer, uuid=uuid)
     except (ValueError, Subscription.DoesNotExist) as exc:
         raise not_found("The subscription was not found.", code=20003) from exc
-    subscription.customer = customer
-    return subscription
 
 
 class SubscriptionsView(ApiView):
@@ -666,18 +619,16 @@ class SubscriptionsView(ApiView):
     )
     def get(self, request, customer_id):
         customer = customer_for(self.actor, customer_id)
-        subscriptions = _subscriptions(self.actor, customer)
         order_id = request.query_params.get("order_id", "").strip()
-        if order_id:
-            try:
-                subscriptions = subscriptions.filter(order_line__order__uuid=UUID(order_id))
-            except ValueError as exc:
-                raise invalid("order_id must be an order's id.") from exc
-        items = []
-        for subscription in subscriptions:
-            subscription.customer = customer
-            items.append(s.SubscriptionSerializer().to_representation(subscription))
-        return Response(s.collection(items, f"/customers/{customer.tenant_id}/subscriptions"))
+        try:
+            order_uuid = UUID(order_id) if order_id else None
+        except ValueError as exc:
+            raise invalid("order_id must be an order's id.") from exc
+        subscriptions = list(
+            subscription_list(actor=self.actor, customer=customer, order_uuid=order_uuid)
+        )
+        body = s.collection(subscriptions, f"/customers/{customer.tenant_id}/subscriptions")
+        return Response(s.SubscriptionCollectionSerializer(body).data)
 
 
 class SubscriptionView(ApiView):
@@ -685,7 +636,7 @@ class SubscriptionView(ApiView):
     def get(self, request, customer_id, subscription_id):
         customer = customer_for(self.actor, customer_id)
         subscription = subscription_for(self.actor, customer, subscription_id)
-        return Response(s.SubscriptionSerializer().to_representation(subscription))
+        return Response(s.SubscriptionSerializer(subscription).data)
 
     @extend_schema(
         operation_id="subscriptions_update",
@@ -706,7 +657,7 @@ class SubscriptionView(ApiView):
             friendly_name=data.get("friendlyName"),
         )
         subscription = subscription_for(self.actor, customer, subscription_id)
-        return Response(s.SubscriptionSerializer().to_representation(subscription))
+        return Response(s.SubscriptionSerializer(subscription).data)
 
 
 def unknown_route(request, *args, **kwargs):

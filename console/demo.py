@@ -20,7 +20,8 @@ from validation.reviewers import reviewer_create
 from validation.services import (
     customer_validation_submit,
     partner_validation_submit,
-    validation_request_decide,
+    validation_request_approve,
+    validation_request_request_info,
     validation_request_screen,
 )
 
@@ -177,7 +178,7 @@ def _approved_partner(admin: User) -> None:
             "attested": True,
         },
     )
-    validation_request_decide(request_id=request.pk, decision=RequestState.APPROVED)
+    validation_request_approve(request_id=request.pk)
 
 
 def _contact(org, admin: User) -> dict:
@@ -254,7 +255,7 @@ def _provisioned_order(admin: User, customer: Customer, quantities: dict[str, in
 def _approved_code(admin: User, name: str, domain: str):
     request = _customer_request(admin, name, domain)
     if request.status != RequestState.APPROVED:
-        validation_request_decide(request_id=request.pk, decision=RequestState.APPROVED)
+        validation_request_approve(request_id=request.pk)
         request.refresh_from_db()
     return request.validation_code
 
@@ -284,10 +285,9 @@ def _seed_gcc_customers(*, password: str) -> list[Login]:
     )
     if pending.status == RequestState.SUBMITTED:
         validation_request_screen(request_id=pending.pk)
-        validation_request_decide(
+        validation_request_request_info(
             request_id=pending.pk,
-            decision=RequestState.INFO_REQUESTED,
-            note="Please confirm the district's legal name as registered with the state.",
+            question="Please confirm the district's legal name as registered with the state.",
         )
 
     springfield_code = _approved_code(fabrikam, "City of Springfield", "springfield.gov")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal, RefusalCode
 from partners import permissions
 from partners.models import Partner, User
 from partners.permissions import Action
@@ -34,13 +34,9 @@ DOMAIN_TAKEN = "This domain is already taken. Choose another domain prefix."
 NOT_YOUR_RESELLER = "Choose one of your own indirect resellers."
 
 
-class CustomerError(DomainError):
-    pass
-
-
 def _check_indirect_reseller(actor: User, indirect_reseller: Partner | None) -> None:
     if indirect_reseller is not None and indirect_reseller.indirect_provider_id != actor.partner_id:
-        raise CustomerError(NOT_YOUR_RESELLER, field="indirect_reseller")
+        raise Refusal(RefusalCode.NOT_YOUR_RESELLER, NOT_YOUR_RESELLER, field="indirect_reseller")
 
 
 @transaction.atomic
@@ -63,12 +59,16 @@ def customer_create(
     now = now or timezone.now()
     if qualification == GCC:
         if not partner_holds_gcc(actor.partner):
-            raise CustomerError(GCC_NOT_ENABLED, field="special_qualification")
+            raise Refusal(
+                RefusalCode.PARTNER_NOT_GCC, GCC_NOT_ENABLED, field="special_qualification"
+            )
         if not validation_code_id:
-            raise CustomerError(CODE_REQUIRED, field="validation_code")
+            raise Refusal(RefusalCode.CODE_REQUIRED, CODE_REQUIRED, field="validation_code")
     elif qualification:
-        raise CustomerError(
-            "Choose None or Government Community Cloud.", field="special_qualification"
+        raise Refusal(
+            RefusalCode.UNKNOWN_QUALIFICATION,
+            "Choose None or Government Community Cloud.",
+            field="special_qualification",
         )
 
     customer = Customer(**data)
@@ -76,13 +76,13 @@ def customer_create(
         customer.full_clean()
     except ValidationError as exc:
         if "domain" in exc.message_dict:
-            raise CustomerError(DOMAIN_TAKEN, field="domain_prefix") from exc
+            raise Refusal(RefusalCode.DOMAIN_TAKEN, DOMAIN_TAKEN, field="domain_prefix") from exc
         raise
     try:
         with transaction.atomic():
             customer.save()
     except IntegrityError as exc:  # a concurrent create took the domain
-        raise CustomerError(DOMAIN_TAKEN, field="domain_prefix") from exc
+        raise Refusal(RefusalCode.DOMAIN_TAKEN, DOMAIN_TAKEN, field="domain_prefix") from exc
     CustomerRelationship.objects.create(
         partner_id=actor.partner_id,
         customer=customer,
@@ -114,19 +114,21 @@ def customer_gcc_qualification_set(
     once use the code once and the second is told the customer is already qualified."""
     permissions.require(actor, Action.ADD_CUSTOMER)
     if not partner_holds_gcc(actor.partner):
-        raise CustomerError(GCC_NOT_ENABLED, field="qualification")
+        raise Refusal(RefusalCode.PARTNER_NOT_GCC, GCC_NOT_ENABLED, field="qualification")
     if not validation_id:
-        raise CustomerError(CODE_REQUIRED, field="validation_code")
+        raise Refusal(RefusalCode.CODE_REQUIRED, CODE_REQUIRED, field="validation_code")
     Customer.objects.select_for_update().filter(pk=customer.pk).first()
     if SpecialQualification.objects.filter(customer=customer, qualification=GCC).exists():
-        raise CustomerError(CUSTOMER_ALREADY_QUALIFIED, field="qualification")
+        raise Refusal(
+            RefusalCode.CUSTOMER_ALREADY_GCC, CUSTOMER_ALREADY_QUALIFIED, field="qualification"
+        )
     code = (
         validation_code_list(actor=actor, usable_only=False)
         .filter(validation_id=validation_id)
         .first()
     )
     if code is None:
-        raise CustomerError(CODE_UNKNOWN, field="validation_code")
+        raise Refusal(RefusalCode.CODE_UNKNOWN, CODE_UNKNOWN, field="validation_code")
     code = validation_code_consume(actor=actor, code_id=code.pk)
     return customer_gcc_qualification_grant(customer=customer, code=code, now=now)
 
@@ -151,7 +153,10 @@ def customer_billing_profile_update(*, actor: User, customer: Customer, data: di
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     unknown = set(data) - set(BILLING_FIELDS)
     if unknown:
-        raise CustomerError(f"These details can't be changed here: {', '.join(sorted(unknown))}.")
+        raise Refusal(
+            RefusalCode.FIELDS_NOT_EDITABLE,
+            f"These details can't be changed here: {', '.join(sorted(unknown))}.",
+        )
     changed = [name for name, value in data.items() if getattr(customer, name) != value]
     for name in changed:
         setattr(customer, name, data[name])

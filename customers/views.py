@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal
 from partners import permissions
 from partners.decorators import partner_user_required
 from partners.permissions import Action
@@ -116,7 +116,7 @@ def customer_validation_new(request):
             request,
             "customers/customer_validation_refused.html",
             {
-                "message": refusal,
+                "message": refusal.message,
                 "roles": permissions.roles_allowed(Action.SUBMIT_CUSTOMER_VALIDATION),
             },
             status=403,
@@ -134,7 +134,7 @@ def customer_validation_new(request):
                     data=form.review_data(),
                     customer=customer,
                 )
-            except DomainError as exc:
+            except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
                 messages.success(

@@ -1,17 +1,123 @@
-class DomainError(Exception):
-    """A rule said no. ``message`` is shown to the person; ``field`` names the form field."""
+"""The services' refusals: one vocabulary (``RefusalCode``) and one error type (``Refusal``).
 
-    def __init__(self, message: str, *, field: str | None = None):
+The code names the rule that said no: the API picks its status and Partner Center code by it
+(api.errors), pages and tests tell refusals apart by it. The message is only for the person, so
+rewording it changes nothing else.
+"""
+
+from enum import StrEnum
+
+
+class RefusalCode(StrEnum):
+    # Who may
+    ROLE_NOT_ALLOWED = "role_not_allowed"
+    NOT_A_REVIEWER = "not_a_reviewer"
+    NOT_CUSTOMER_ADMIN = "not_customer_admin"
+    NOT_A_PARTNER_USER = "not_a_partner_user"
+    # GCC standing of partners and customers
+    PARTNER_NOT_GCC = "partner_not_gcc"
+    PARTNER_ALREADY_GCC = "partner_already_gcc"
+    NOT_DIRECT_BILL = "not_direct_bill"
+    NOT_CSP_ENROLLED = "not_csp_enrolled"
+    AZURE_GCC_TENANT_ID = "azure_gcc_tenant_id"
+    WRONG_TENANT_ID = "wrong_tenant_id"
+    CUSTOMER_NOT_GCC = "customer_not_gcc"
+    CUSTOMER_ALREADY_GCC = "customer_already_gcc"
+    # The review of validation requests
+    REQUEST_ALREADY_OPEN = "request_already_open"
+    ALREADY_DECIDED = "already_decided"
+    REASON_REQUIRED = "reason_required"
+    QUESTION_REQUIRED = "question_required"
+    ANSWER_REQUIRED = "answer_required"
+    NOT_STUCK = "not_stuck"
+    # Validation codes
+    CODE_REQUIRED = "code_required"
+    CODE_UNKNOWN = "code_unknown"
+    CODE_USED_UP = "code_used_up"
+    # Customers
+    NOT_YOUR_CUSTOMER = "not_your_customer"
+    NOT_YOUR_RESELLER = "not_your_reseller"
+    NOT_A_PROVIDER = "not_a_provider"
+    DOMAIN_TAKEN = "domain_taken"
+    UNKNOWN_QUALIFICATION = "unknown_qualification"
+    FIELDS_NOT_EDITABLE = "fields_not_editable"
+    # Orders, subscriptions and the catalog
+    EMPTY_CART = "empty_cart"
+    DUPLICATE_OFFER = "duplicate_offer"
+    UNKNOWN_OFFER = "unknown_offer"
+    QUANTITY_OUT_OF_BOUNDS = "quantity_out_of_bounds"
+    OFFER_RETIRED = "offer_retired"
+    GCC_CUSTOMER_COMMERCIAL_OFFER = "gcc_customer_commercial_offer"
+    ADDON_NEEDS_BASE = "addon_needs_base"
+    FRIENDLY_NAME_INVALID = "friendly_name_invalid"
+    NOT_YOUR_SUBSCRIPTION = "not_your_subscription"
+    UNKNOWN_SUBSCRIPTION_STATUS = "unknown_subscription_status"
+    SUBSCRIPTION_SUSPENDED = "subscription_suspended"
+    OFFER_ROW_INVALID = "offer_row_invalid"
+    # Emailed links (invitations, answers to a reviewer's question)
+    LINK_INVALID = "link_invalid"
+    LINK_EXPIRED = "link_expired"
+    LINK_USED = "link_used"
+    # Accounts and API tokens
+    USERNAME_TAKEN = "username_taken"
+    EMAIL_INVALID = "email_invalid"
+    PASSWORD_TOO_WEAK = "password_too_weak"
+    ACCOUNT_INVALID = "account_invalid"
+    LAST_GLOBAL_ADMIN = "last_global_admin"
+    CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
+    TOKEN_NAME_REQUIRED = "token_name_required"
+    # Any free text
+    NUL_IN_TEXT = "nul_in_text"
+
+
+# The HTTP status a refusal answers by default (a door may answer its own, see api.errors);
+# a code not listed is a 400.
+STATUS: dict[RefusalCode, int] = {
+    RefusalCode.ROLE_NOT_ALLOWED: 403,
+    RefusalCode.NOT_A_REVIEWER: 403,
+    RefusalCode.NOT_CUSTOMER_ADMIN: 403,
+    RefusalCode.NOT_A_PARTNER_USER: 403,
+    RefusalCode.NOT_YOUR_CUSTOMER: 404,
+    RefusalCode.NOT_YOUR_SUBSCRIPTION: 404,
+    RefusalCode.PARTNER_ALREADY_GCC: 409,
+    RefusalCode.CUSTOMER_ALREADY_GCC: 409,
+    RefusalCode.REQUEST_ALREADY_OPEN: 409,
+    RefusalCode.ALREADY_DECIDED: 409,
+    RefusalCode.DOMAIN_TAKEN: 409,
+    RefusalCode.USERNAME_TAKEN: 409,
+    RefusalCode.LINK_EXPIRED: 410,
+    RefusalCode.LINK_USED: 410,
+}
+
+
+class Refusal(Exception):
+    """A rule said no.
+
+    ``code`` names the rule; ``message`` is shown to the person; ``field`` names the form field;
+    ``status`` is the HTTP status it answers by default; ``about`` is what was refused, for a
+    door that shows more than the message (a role refusal's action, an invitation's request).
+    """
+
+    def __init__(self, code: RefusalCode, message: str, *, field: str | None = None, about=None):
         super().__init__(message)
+        self.code = RefusalCode(code)
         self.message = message
         self.field = field
+        self.status = STATUS.get(self.code, 400)
+        self.about = about
+
+    def __reduce__(self):  # picklable (a worker's failure crosses processes)
+        return type(self), (self.code, self.message), self.__dict__
+
+    def __repr__(self) -> str:
+        return f"Refusal({self.code.name}, {self.message!r})"
 
 
 NUL_IN_TEXT = "Remove the null characters from this text."
 
 
-def refuse_nul(text: str, *, field: str | None = None, error=DomainError) -> None:
+def refuse_nul(text: str, *, field: str | None = None) -> None:
     """Free text that reaches the database outside a Django form (which refuses NUL itself):
     PostgreSQL can't store a NUL character, so say so instead of failing with a 500."""
     if "\x00" in text:
-        raise error(NUL_IN_TEXT, field=field)
+        raise Refusal(RefusalCode.NUL_IN_TEXT, NUL_IN_TEXT, field=field)

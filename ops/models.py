@@ -21,9 +21,7 @@ class EmailNotification(models.Model):
     )
     to = models.JSONField(default=list)
     context = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        max_length=8, choices=EmailStatus.choices, default=EmailStatus.PENDING
-    )
+    status = models.CharField(max_length=8, choices=EmailStatus, default=EmailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField()

@@ -11,6 +11,7 @@ validation: a customer validated for Office 365 GCC needs no other.
 
 from dataclasses import dataclass, field
 
+from lib.refusals import Refusal, RefusalCode
 from partners.models import Partner
 from partners.selectors import partner_holds_gcc
 from validation.models import SpecialQualificationKind
@@ -62,19 +63,19 @@ class PurchaseContext:
 
 def offer_refusal(
     offer: Offer, context: PurchaseContext, *, cart_families: frozenset[str] = frozenset()
-) -> str | None:
+) -> Refusal | None:
     """Why ``offer`` can't be ordered in ``context``, or None when it can."""
     if not offer.is_active:
-        return RETIRED
+        return Refusal(RefusalCode.OFFER_RETIRED, RETIRED)
     if offer.is_gcc:
         if not context.partner_holds_gcc:
-            return PARTNER_NOT_GCC
+            return Refusal(RefusalCode.PARTNER_NOT_GCC, PARTNER_NOT_GCC)
         if not context.customer_is_gcc:
-            return CUSTOMER_NOT_GCC
+            return Refusal(RefusalCode.CUSTOMER_NOT_GCC, CUSTOMER_NOT_GCC)
     elif context.customer_is_gcc:
-        return GCC_CUSTOMER_COMMERCIAL
+        return Refusal(RefusalCode.GCC_CUSTOMER_COMMERCIAL_OFFER, GCC_CUSTOMER_COMMERCIAL)
     if offer.is_addon:
         available = context.owned_families | cart_families
         if not available.intersection(offer.requires_base_families):
-            return needs_base_suite(offer)
+            return Refusal(RefusalCode.ADDON_NEEDS_BASE, needs_base_suite(offer))
     return None

@@ -1,3 +1,4 @@
+from datetime import date, timedelta
 from uuid import uuid4
 
 from django.conf import settings
@@ -20,7 +21,7 @@ class Offer(models.Model):
     name = models.CharField(max_length=200)
     product_family = models.CharField(max_length=100)
     is_gcc = models.BooleanField("GCC offer", default=False)
-    billing_cycle = models.CharField(max_length=16, choices=BillingCycle.choices)
+    billing_cycle = models.CharField(max_length=16, choices=BillingCycle)
     term = models.CharField(max_length=8, default="P1Y", help_text="ISO 8601 duration.")
     min_quantity = models.PositiveIntegerField(default=1)
     max_quantity = models.PositiveIntegerField(default=10000)
@@ -74,9 +75,7 @@ class Order(models.Model):
     )
     # A hidden token on the form (or the API's MS-RequestId): the same order posted twice is one.
     submission_key = models.UUIDField(unique=True)
-    status = models.CharField(
-        max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING
-    )
+    status = models.CharField(max_length=16, choices=OrderStatus, default=OrderStatus.PENDING)
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
     # The provisioning sweep's bookkeeping (orders.services.orders_sweep_pending): failed tries
@@ -140,11 +139,11 @@ class Subscription(models.Model):
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField()
     friendly_name = models.CharField(max_length=200)
-    billing_cycle = models.CharField(max_length=16, choices=BillingCycle.choices)
+    billing_cycle = models.CharField(max_length=16, choices=BillingCycle)
     term = models.CharField(max_length=8)
     start_date = models.DateField()
     status = models.CharField(
-        max_length=16, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
+        max_length=16, choices=SubscriptionStatus, default=SubscriptionStatus.ACTIVE
     )
 
     class Meta:
@@ -152,3 +151,18 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return self.friendly_name
+
+    @property
+    def commitment_end_date(self) -> date:
+        """The commitment's last day: 30 days after the start for a month's term (P1M), else
+        the day before the start's first (or, for P3Y, third) anniversary. A term started on
+        February 29 has its anniversary on March 1 in a common year."""
+        start = self.start_date
+        if self.term == "P1M":
+            return start + timedelta(days=30)
+        year = start.year + (3 if self.term == "P3Y" else 1)
+        try:
+            anniversary = start.replace(year=year)
+        except ValueError:  # February 29, and the year is not a leap year
+            anniversary = date(year, 3, 1)
+        return anniversary - timedelta(days=1)

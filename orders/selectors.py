@@ -5,9 +5,11 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from customers.models import Customer
+from lib.refusals import Refusal
 from partners.models import User
 
 from .eligibility import PurchaseContext, offer_refusal
@@ -17,7 +19,7 @@ from .models import Offer, Order, OrderLine, Subscription
 @dataclass(frozen=True)
 class CatalogEntry:
     offer: Offer
-    refusal: str | None
+    refusal: Refusal | None
 
 
 def catalog_for(context: PurchaseContext) -> list[CatalogEntry]:
@@ -38,31 +40,65 @@ def catalog_for(context: PurchaseContext) -> list[CatalogEntry]:
     ]
 
 
+def offer_list() -> QuerySet[Offer]:
+    """The offers on sale, GCC ones first (the catalog is the same for every partner)."""
+    return Offer.objects.filter(is_active=True).order_by("-is_gcc", "offer_id")
+
+
+def offer_get(*, offer_id: str) -> Offer | None:
+    """An offer by its ID, retired or not; None if there is none."""
+    return Offer.objects.filter(offer_id=offer_id).first()
+
+
+def orderable_offer_list(*, actor: User, customer: Customer) -> list[Offer]:
+    """The offers the actor's partner may order for the customer now (``catalog_for``'s)."""
+    context = PurchaseContext.for_customer(partner=actor.partner, customer=customer)
+    return [entry.offer for entry in catalog_for(context) if entry.refusal is None]
+
+
+def _order_lines() -> Prefetch:
+    """Each order's lines with their offers and subscriptions, ``number``ed from 0."""
+    number = Window(RowNumber(), partition_by=F("order_id"), order_by=F("pk").asc()) - 1
+    lines = OrderLine.objects.select_related("offer", "subscription").annotate(number=number)
+    return Prefetch("lines", queryset=lines.order_by("pk"))
+
+
 def order_list(*, actor: User, customer: Customer) -> QuerySet[Order]:
     return (
         Order.objects.filter(customer=customer, partner_id=actor.partner_id)
-        .select_related("created_by")
+        .select_related("created_by", "customer")
+        .prefetch_related(_order_lines())
         .annotate(line_count=Count("lines"))
         .order_by("-created_at", "-pk")
     )
 
 
 def order_get(*, actor: User, customer: Customer, uuid) -> Order:
-    lines = OrderLine.objects.select_related("offer", "subscription")
     return (
         Order.objects.filter(customer=customer, partner_id=actor.partner_id)
-        .select_related("billing_partner", "partner", "created_by")
-        .prefetch_related(Prefetch("lines", queryset=lines))
+        .select_related("billing_partner", "partner", "created_by", "customer")
+        .prefetch_related(_order_lines())
         .get(uuid=uuid)
     )
 
 
-def subscription_list(*, actor: User, customer: Customer) -> QuerySet[Subscription]:
-    """The subscriptions the actor's partner ordered for the customer. A customer may have
-    several partners: each sees only its own subscriptions, as with its orders."""
-    return Subscription.objects.filter(
+def subscription_list(
+    *, actor: User, customer: Customer, order_uuid: uuid.UUID | None = None
+) -> QuerySet[Subscription]:
+    """The subscriptions the actor's partner ordered for the customer (only those of the order
+    ``order_uuid``, if given). A customer may have several partners: each sees only its own
+    subscriptions, as with its orders."""
+    subscriptions = Subscription.objects.filter(
         customer=customer, order_line__order__partner_id=actor.partner_id
-    ).select_related("offer")
+    ).select_related("offer", "order_line__order", "customer")
+    if order_uuid is not None:
+        subscriptions = subscriptions.filter(order_line__order__uuid=order_uuid)
+    return subscriptions
+
+
+def subscription_get(*, actor: User, customer: Customer, uuid) -> Subscription:
+    """One of ``subscription_list``'s; DoesNotExist (a 404) for any other."""
+    return subscription_list(actor=actor, customer=customer).get(uuid=uuid)
 
 
 # --- The ops' side (every partner's orders) ----------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from customers.models import Customer, CustomerRelationship
 from customers.services import customer_create
 from lib.queue import enqueue_on_commit
-from lib.refusals import DomainError
+from lib.refusals import Refusal, RefusalCode
 from ops.notifications import notify_on_commit
 from partners import permissions
 from partners.models import Partner, User
@@ -30,10 +30,6 @@ EMPTY_CART = "Choose at least one offer and a quantity."
 NOT_YOUR_CUSTOMER = "This customer is not managed by your organization."
 NOT_YOUR_SUBSCRIPTION = "This subscription was not ordered by your organization."
 ORDER_NOT_STUCK = "{reference} is not stuck: the provisioning sweep takes it as usual."
-
-
-class OrderError(DomainError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -54,28 +50,29 @@ def cart_check(*, lines: list[CartLine], context: PurchaseContext) -> list[tuple
     """Check a cart against the catalog, the quantity bounds and the gate; return each line
     with its offer."""
     if not lines:
-        raise OrderError(EMPTY_CART)
+        raise Refusal(RefusalCode.EMPTY_CART, EMPTY_CART)
     if len({line.offer_id for line in lines}) != len(lines):
-        raise OrderError("Each offer may appear once in an order.")
+        raise Refusal(RefusalCode.DUPLICATE_OFFER, "Each offer may appear once in an order.")
     offers = Offer.objects.in_bulk([line.offer_id for line in lines], field_name="offer_id")
     unknown = [line.offer_id for line in lines if line.offer_id not in offers]
     if unknown:
-        raise OrderError(f"Unknown offer: {', '.join(unknown)}.")
+        raise Refusal(RefusalCode.UNKNOWN_OFFER, f"Unknown offer: {', '.join(unknown)}.")
     cart_families = frozenset(offers[line.offer_id].product_family for line in lines)
     checked = []
     for line in lines:
         offer = offers[line.offer_id]
+        field = _offer_field(offer.offer_id)
         if not offer.min_quantity <= line.quantity <= offer.max_quantity:
-            raise OrderError(
-                f"{offer.name}: choose a quantity from {offer.min_quantity} to "
-                f"{offer.max_quantity}.",
-                field=_offer_field(offer.offer_id),
+            raise Refusal(
+                RefusalCode.QUANTITY_OUT_OF_BOUNDS, quantity_out_of_bounds(offer), field=field
             )
         refusal = offer_refusal(offer, context, cart_families=cart_families)
-        if refusal:
-            raise OrderError(f"{offer.name}: {refusal}", field=_offer_field(offer.offer_id))
+        if refusal:  # the same refusal, naming the offer
+            raise Refusal(refusal.code, f"{offer.name}: {refusal.message}", field=field)
         if len(line.friendly_name.strip()) > 200:
-            raise OrderError(f"{offer.name}: {FRIENDLY_NAME_TOO_LONG}")
+            raise Refusal(
+                RefusalCode.FRIENDLY_NAME_INVALID, f"{offer.name}: {FRIENDLY_NAME_TOO_LONG}"
+            )
         checked.append((offer, line))
     return checked
 
@@ -104,7 +101,7 @@ def order_place(
     if not CustomerRelationship.objects.filter(
         partner_id=actor.partner_id, customer=customer
     ).exists():
-        raise OrderError(NOT_YOUR_CUSTOMER)
+        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
     context = PurchaseContext.for_customer(partner=actor.partner, customer=customer)
     checked = cart_check(lines=lines, context=context)
     return _create_order(actor, customer, checked, submission_key, now or timezone.now())
@@ -197,28 +194,36 @@ def subscription_update(
     if not CustomerRelationship.objects.filter(
         partner_id=actor.partner_id, customer_id=subscription.customer_id
     ).exists():
-        raise OrderError(NOT_YOUR_CUSTOMER)
+        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
     # A customer may have several partners: each changes only the subscriptions it ordered.
     if not OrderLine.objects.filter(
         pk=subscription.order_line_id, order__partner_id=actor.partner_id
     ).exists():
-        raise OrderError(NOT_YOUR_SUBSCRIPTION)
+        raise Refusal(RefusalCode.NOT_YOUR_SUBSCRIPTION, NOT_YOUR_SUBSCRIPTION)
     changes: dict = {}
     if status is not None:
         if status not in SubscriptionStatus.values:
-            raise OrderError(SUBSCRIPTION_STATUS_UNKNOWN, field="status")
+            raise Refusal(
+                RefusalCode.UNKNOWN_SUBSCRIPTION_STATUS, SUBSCRIPTION_STATUS_UNKNOWN, field="status"
+            )
         changes["status"] = status
     if friendly_name is not None:
         friendly_name = friendly_name.strip()
         if not friendly_name or len(friendly_name) > 200:
-            raise OrderError(FRIENDLY_NAME_REQUIRED, field="friendly_name")
+            raise Refusal(
+                RefusalCode.FRIENDLY_NAME_INVALID, FRIENDLY_NAME_REQUIRED, field="friendly_name"
+            )
         changes["friendly_name"] = friendly_name
     if quantity is not None and quantity != subscription.quantity:
         offer = subscription.offer
         if not offer.min_quantity <= quantity <= offer.max_quantity:
-            raise OrderError(quantity_out_of_bounds(offer), field="quantity")
+            raise Refusal(
+                RefusalCode.QUANTITY_OUT_OF_BOUNDS, quantity_out_of_bounds(offer), field="quantity"
+            )
         if changes.get("status", subscription.status) != SubscriptionStatus.ACTIVE:
-            raise OrderError(SUBSCRIPTION_SUSPENDED, field="quantity")
+            raise Refusal(
+                RefusalCode.SUBSCRIPTION_SUSPENDED, SUBSCRIPTION_SUSPENDED, field="quantity"
+            )
         changes["quantity"] = quantity
     changed = [name for name, value in changes.items() if getattr(subscription, name) != value]
     for name in changed:
@@ -303,7 +308,7 @@ def order_retry(*, order_id: int) -> Order:
     """Put a stuck order back: the next provisioning sweep tries it again, with a fresh count."""
     order = Order.objects.select_for_update().get(pk=order_id)
     if order.stuck_at is None:
-        raise OrderError(ORDER_NOT_STUCK.format(reference=order.reference))
+        raise Refusal(RefusalCode.NOT_STUCK, ORDER_NOT_STUCK.format(reference=order.reference))
     for name, value in SWEEP_RESET.items():
         setattr(order, name, value)
     order.save(update_fields=list(SWEEP_RESET))
@@ -336,8 +341,8 @@ class ImportReport:
     updated: list[str]
 
 
-def _offer_row_error(number: int, message: str) -> OrderError:
-    return OrderError(f"Row {number}: {message}")
+def _offer_row_error(number: int, message: str) -> Refusal:
+    return Refusal(RefusalCode.OFFER_ROW_INVALID, f"Row {number}: {message}")
 
 
 @transaction.atomic

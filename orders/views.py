@@ -9,9 +9,8 @@ from django.urls import reverse
 from customers import services as customer_services
 from customers.models import Customer
 from customers.selectors import customer_get
-from lib.refusals import DomainError
-from partners import permissions
-from partners.decorators import partner_user_required
+from lib.refusals import Refusal
+from partners.decorators import partner_user_required, role_required
 from partners.permissions import Action
 from partners.selectors import partner_holds_gcc
 from validation.services import customer_validation_refusal
@@ -32,20 +31,6 @@ def _customer_or_404(request, customer_uuid) -> Customer:
         raise Http404("No such customer.") from exc
 
 
-def _may_order_or_403(request):
-    if permissions.allows(request.user, Action.PLACE_ORDERS):
-        return None
-    return render(
-        request,
-        "partners/not_allowed.html",
-        {
-            "message": "Your role can view customers but not order for them.",
-            "roles": permissions.roles_allowed(Action.PLACE_ORDERS),
-        },
-        status=403,
-    )
-
-
 def _earlier_order_redirect(request):
     """The same form posted again (double click, back and re-post): show the first order."""
     key = request.POST.get("submission_key")
@@ -61,11 +46,9 @@ def _earlier_order_redirect(request):
 # --- Existing customer: Add subscriptions ---------------------------------------------------
 
 
-@partner_user_required
+@role_required(Action.PLACE_ORDERS)
 def order_create(request, customer_uuid):
     customer = _customer_or_404(request, customer_uuid)
-    if refused := _may_order_or_403(request):
-        return refused
     if request.method == "POST" and (earlier := _earlier_order_redirect(request)):
         return earlier
     context = PurchaseContext.for_customer(partner=request.user.partner, customer=customer)
@@ -84,7 +67,7 @@ def order_create(request, customer_uuid):
                     lines=form.lines(),
                     submission_key=form.cleaned_data["submission_key"],
                 )
-            except DomainError as exc:
+            except Refusal as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, f"Order {order.reference} was submitted.")
@@ -168,19 +151,9 @@ def _wizard_or_restart(request):
     return (wizard, account_form), None
 
 
-@partner_user_required
+@role_required(Action.ADD_CUSTOMER)
 def new_customer_account(request):
     """Add customer: the account info; Create, or Next: Subscriptions into the wizard."""
-    if not permissions.allows(request.user, Action.ADD_CUSTOMER):
-        return render(
-            request,
-            "partners/not_allowed.html",
-            {
-                "message": "Your role cannot add customers.",
-                "roles": permissions.roles_allowed(Action.ADD_CUSTOMER),
-            },
-            status=403,
-        )
     gcc_enabled = partner_holds_gcc(request.user.partner)
     data = request.POST or None
     if data is None and request.GET.get("resume") and (wizard := _wizard(request)):
@@ -201,7 +174,7 @@ def new_customer_account(request):
                     validation_code_id=code.pk if code else None,
                     indirect_reseller=form.cleaned_data.get("indirect_reseller"),
                 )
-            except DomainError as exc:
+            except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
                 messages.success(request, f"{customer.company_name} was created.")
@@ -219,10 +192,8 @@ def new_customer_account(request):
     )
 
 
-@partner_user_required
+@role_required(Action.PLACE_ORDERS)
 def new_customer_subscriptions(request):
-    if refused := _may_order_or_403(request):
-        return refused
     state, restart = _wizard_or_restart(request)
     if restart:
         return restart
@@ -238,7 +209,7 @@ def new_customer_subscriptions(request):
             lines = form.lines()
             try:
                 services.cart_check(lines=lines, context=_wizard_context(request, account_form))
-            except DomainError as exc:
+            except Refusal as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 wizard["quantities"] = {line.offer_id: line.quantity for line in lines}
@@ -253,10 +224,8 @@ def new_customer_subscriptions(request):
     )
 
 
-@partner_user_required
+@role_required(Action.PLACE_ORDERS)
 def new_customer_review(request):
-    if refused := _may_order_or_403(request):
-        return refused
     if request.method == "POST" and (earlier := _earlier_order_redirect(request)):
         return earlier
     state, restart = _wizard_or_restart(request)
@@ -280,7 +249,7 @@ def new_customer_review(request):
                 lines=lines,
                 submission_key=uuid.UUID(wizard["submission_key"]),
             )
-        except DomainError as exc:
+        except Refusal as exc:
             messages.error(request, exc.message)
         else:
             del request.session[WIZARD]

@@ -2,7 +2,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+
+from . import permissions
+from .permissions import Action
 
 
 def partner_user_required(view):
@@ -22,3 +25,27 @@ def partner_user_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def role_not_allowed(request, action: Action):
+    """The "your role may not" page: the action's refusal and the roles that may."""
+    refusal = permissions.role_refusal(action)
+    context = {"message": refusal.message, "roles": permissions.roles_allowed(action)}
+    return render(request, "partners/not_allowed.html", context, status=refusal.status)
+
+
+def role_required(action: Action):
+    """A partner user's page that only roles allowed ``action`` may open (GET or POST); any
+    other role gets the "your role may not" page, before the view reads anything."""
+
+    def decorator(view):
+        @partner_user_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not permissions.allows(request.user, action):
+                return role_not_allowed(request, action)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -19,7 +19,7 @@ class Partner(models.Model):
     """A CSP partner organization, identified by its commercial tenant (the "Microsoft ID")."""
 
     name = models.CharField(max_length=200)
-    partner_type = models.CharField(max_length=32, choices=PartnerType.choices)
+    partner_type = models.CharField(max_length=32, choices=PartnerType)
     indirect_provider = models.ForeignKey(
         "self",
         null=True,
@@ -80,7 +80,7 @@ class ResellerQualification(models.Model):
     """A qualification on the partner's profile, such as ``Government_community_cloud``."""
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="qualifications")
-    qualification = models.CharField(max_length=64, choices=ResellerQualificationKind.choices)
+    qualification = models.CharField(max_length=64, choices=ResellerQualificationKind)
     granted_at = models.DateTimeField()
     granted_by_request = models.ForeignKey(
         "validation.ValidationRequest", null=True, blank=True, on_delete=models.SET_NULL
@@ -117,7 +117,7 @@ class User(AbstractUser):
     partner = models.ForeignKey(
         Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
-    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    role = models.CharField(max_length=32, choices=Role, blank=True)
     # A customer admin: a global admin of a customer organization (accepts invitations).
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="admins"

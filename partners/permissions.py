@@ -1,10 +1,13 @@
 """The portal's permission matrix (gcc-domain.md section 3): which role may do what.
 
-Services call ``require`` before they change anything; templates only ask ``allows`` to
-decide which buttons to show.
+Services call ``require`` before they change anything; pages check it first with
+``partners.decorators.role_required``; templates only ask ``allows`` to decide which buttons to
+show.
 """
 
 from enum import StrEnum
+
+from lib.refusals import Refusal, RefusalCode
 
 from .models import Role
 
@@ -37,6 +40,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.MANAGE_USERS: frozenset({Role.GLOBAL_ADMIN}),
 }
 
+# What a role refusal says, per action: every door (the services, the pages, the API) says it.
 REFUSALS: dict[Action, str] = {
     Action.SUBMIT_PARTNER_VALIDATION: (
         "Only an admin agent or a global admin of your organization can submit the partner "
@@ -47,15 +51,17 @@ REFUSALS: dict[Action, str] = {
         "relationship with a customer. Ask one of them to send the request."
     ),
     Action.MANAGE_USERS: "Only a global admin can manage your organization's users.",
+    Action.ADD_CUSTOMER: "Your role cannot add customers.",
+    Action.PLACE_ORDERS: "Your role can view customers but not order for them.",
 }
+ROLE_NOT_ALLOWED = "Your role does not allow this action."
 
 
-class RoleNotAllowed(Exception):
-    """The signed-in user's role does not allow this action."""
-
-    def __init__(self, action: Action):
-        self.action = action
-        super().__init__(REFUSALS.get(action, "Your role does not allow this action."))
+def role_refusal(action: Action) -> Refusal:
+    """The signed-in user's role does not allow ``action`` (a 403, ``about`` the action)."""
+    return Refusal(
+        RefusalCode.ROLE_NOT_ALLOWED, REFUSALS.get(action, ROLE_NOT_ALLOWED), about=action
+    )
 
 
 def allows(user, action: Action) -> bool:
@@ -64,7 +70,7 @@ def allows(user, action: Action) -> bool:
 
 def require(user, action: Action) -> None:
     if not allows(user, action):
-        raise RoleNotAllowed(action)
+        raise role_refusal(action)
 
 
 def roles_allowed(action: Action) -> list[str]:

@@ -13,6 +13,16 @@ def partner_get_profile(*, actor: User) -> Partner:
     )
 
 
+def partner_find(*, tenant_id, partner_type: str | None = None) -> Partner | None:
+    """The partner with this Microsoft ID (and of this type), or None: for a partner a request
+    names, e.g. an indirect reseller. Whether the actor may name it is the rule of the service
+    the request goes to, not of this lookup."""
+    partners = Partner.objects.filter(tenant_id=tenant_id)
+    if partner_type is not None:
+        partners = partners.filter(partner_type=partner_type)
+    return partners.first()
+
+
 def partner_holds_gcc(partner: Partner) -> bool:
     """True while the partner may transact GCC: its transacting partner holds
     ``Government_community_cloud`` (an indirect reseller sells GCC through its provider)."""

@@ -5,17 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal, RefusalCode
 
 from . import permissions
 from .models import Partner, ResellerQualification, ResellerQualificationKind, Role, User
 from .permissions import Action
 
 LAST_GLOBAL_ADMIN = "Your organization must keep at least one active global admin."
-
-
-class PartnerError(DomainError):
-    pass
+USER_EXISTS = "A user with this sign-in name already exists."
 
 
 @transaction.atomic
@@ -31,7 +28,7 @@ def agent_create(
 ) -> User:
     permissions.require(actor, Action.MANAGE_USERS)
     if User.objects.filter(username__iexact=username).exists():
-        raise PartnerError("A user with this sign-in name already exists.", field="username")
+        raise Refusal(RefusalCode.USERNAME_TAKEN, USER_EXISTS, field="username")
     user = User(
         username=username,
         email=email,
@@ -46,13 +43,12 @@ def agent_create(
     except ValidationError as exc:  # e.g. a sign-in name with spaces: shown next to the field
         field, messages = next(iter(exc.message_dict.items()))
         shown = field if field in AGENT_FORM_FIELDS else None
-        raise PartnerError(" ".join(messages), field=shown) from exc
+        raise Refusal(RefusalCode.ACCOUNT_INVALID, " ".join(messages), field=shown) from exc
     user.save()
     return user
 
 
 AGENT_FORM_FIELDS = {"username", "email", "first_name", "last_name", "role"}
-USER_EXISTS = "A user with this sign-in name already exists."
 
 
 @transaction.atomic
@@ -80,7 +76,7 @@ def agent_provision(
     try:
         user.full_clean()
     except ValidationError as exc:
-        raise PartnerError(" ".join(exc.messages)) from exc
+        raise Refusal(RefusalCode.ACCOUNT_INVALID, " ".join(exc.messages)) from exc
     user.save()
     return user
 
@@ -89,11 +85,13 @@ def new_account_check(user: User, password: str) -> None:
     """Refuse an account ops are about to create (agent or reviewer): its sign-in name is
     taken, or its password is too weak."""
     if User.objects.filter(username__iexact=user.username).exists():
-        raise PartnerError(USER_EXISTS, field="email")
+        raise Refusal(RefusalCode.USERNAME_TAKEN, USER_EXISTS, field="email")
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
-        raise PartnerError(" ".join(exc.messages), field="password") from exc
+        raise Refusal(
+            RefusalCode.PASSWORD_TOO_WEAK, " ".join(exc.messages), field="password"
+        ) from exc
 
 
 def _would_leave_no_global_admin(user: User) -> bool:
@@ -112,7 +110,7 @@ def agent_change_role(*, actor: User, user: User, role: str) -> User:
     if user.role == role:
         return user
     if _would_leave_no_global_admin(user):
-        raise PartnerError(LAST_GLOBAL_ADMIN, field="role")
+        raise Refusal(RefusalCode.LAST_GLOBAL_ADMIN, LAST_GLOBAL_ADMIN, field="role")
     user.role = role
     user.full_clean()
     user.save(update_fields=["role"])
@@ -126,9 +124,9 @@ def agent_set_active(*, actor: User, user: User, active: bool) -> User:
     if user.is_active == active:
         return user
     if not active and user.pk == actor.pk:
-        raise PartnerError("You cannot deactivate your own account.")
+        raise Refusal(RefusalCode.CANNOT_DEACTIVATE_SELF, "You cannot deactivate your own account.")
     if not active and _would_leave_no_global_admin(user):
-        raise PartnerError(LAST_GLOBAL_ADMIN)
+        raise Refusal(RefusalCode.LAST_GLOBAL_ADMIN, LAST_GLOBAL_ADMIN)
     user.is_active = active
     user.save(update_fields=["is_active"])
     return user

@@ -4,27 +4,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal
 
-from . import permissions, selectors, services
-from .decorators import partner_user_required
+from . import selectors, services
+from .decorators import role_required
 from .forms import AgentCreateForm, AgentRoleForm
 from .models import User
 from .permissions import Action
-
-
-def _manage_users_or_403(request):
-    if not permissions.allows(request.user, Action.MANAGE_USERS):
-        return render(
-            request,
-            "partners/not_allowed.html",
-            {
-                "message": permissions.REFUSALS[Action.MANAGE_USERS],
-                "roles": permissions.roles_allowed(Action.MANAGE_USERS),
-            },
-            status=403,
-        )
-    return None
 
 
 def _user_or_404(request, public_id) -> User:
@@ -34,25 +20,21 @@ def _user_or_404(request, public_id) -> User:
         raise Http404("No such user in your organization.") from exc
 
 
-@partner_user_required
+@role_required(Action.MANAGE_USERS)
 def user_list(request):
-    if refused := _manage_users_or_403(request):
-        return refused
     page = Paginator(selectors.user_list(actor=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "partners/user_list.html", {"page": page})
 
 
-@partner_user_required
+@role_required(Action.MANAGE_USERS)
 def user_create(request):
-    if refused := _manage_users_or_403(request):
-        return refused
     form = AgentCreateForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 user = services.agent_create(actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
+            except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
                 messages.success(request, f"{user.username} can now sign in.")
@@ -61,10 +43,8 @@ def user_create(request):
     return render(request, "partners/user_form.html", {"form": form}, status=status)
 
 
-@partner_user_required
+@role_required(Action.MANAGE_USERS)
 def user_edit(request, public_id):
-    if refused := _manage_users_or_403(request):
-        return refused
     user = _user_or_404(request, public_id)
     form = AgentRoleForm(request.POST or None, initial={"role": user.role})
     status = 200
@@ -74,7 +54,7 @@ def user_edit(request, public_id):
                 services.agent_change_role(
                     actor=request.user, user=user, role=form.cleaned_data["role"]
                 )
-            except DomainError as exc:
+            except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
                 messages.success(request, f"{user.username}'s role was saved.")
@@ -84,15 +64,13 @@ def user_edit(request, public_id):
 
 
 @require_POST
-@partner_user_required
+@role_required(Action.MANAGE_USERS)
 def user_set_active(request, public_id):
-    if refused := _manage_users_or_403(request):
-        return refused
     user = _user_or_404(request, public_id)
     active = request.POST.get("active") == "1"
     try:
         services.agent_set_active(actor=request.user, user=user, active=active)
-    except DomainError as exc:
+    except Refusal as exc:
         messages.error(request, exc.message)
     else:
         verb = "reactivated" if active else "deactivated"

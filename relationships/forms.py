@@ -2,7 +2,7 @@ from django import forms
 
 from partners.models import PartnerType
 
-from . import services as relationships
+from .selectors import indirect_reseller_list
 
 
 class RelationshipRequestForm(forms.Form):
@@ -19,8 +19,6 @@ class RelationshipRequestForm(forms.Form):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         if actor.partner.partner_type == PartnerType.INDIRECT_PROVIDER:
-            self.fields["indirect_reseller"].queryset = relationships.indirect_reseller_choices(
-                actor=actor
-            )
+            self.fields["indirect_reseller"].queryset = indirect_reseller_list(actor=actor)
         else:
             del self.fields["indirect_reseller"]

@@ -29,7 +29,7 @@ class RelationshipRequest(models.Model):
     expires_at = models.DateTimeField()
     status = models.CharField(
         max_length=16,
-        choices=RelationshipRequestStatus.choices,
+        choices=RelationshipRequestStatus,
         default=RelationshipRequestStatus.PENDING,
     )
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from customers.models import Customer, CustomerRelationship
-from lib.refusals import DomainError
+from lib.refusals import Refusal, RefusalCode
 from ops.notifications import notify_on_commit
 from partners import permissions
 from partners.models import Partner, PartnerType, User
@@ -49,29 +49,18 @@ NOT_CUSTOMER_ADMIN = (
     "relationship request. Sign out, then sign in with your organization's global admin account."
 )
 
-
-class RelationshipLinkError(DomainError):
-    """An invitation link that cannot be used. ``request`` is set once the token checked out."""
-
-    def __init__(self, message: str, *, request: RelationshipRequest | None = None):
-        super().__init__(message)
-        self.request = request
+# An invitation link that cannot be used is LINK_INVALID (tampered, truncated, unknown, or not
+# this partner's), LINK_EXPIRED (past its date) or LINK_USED (accepted or declined); once the
+# token checked out, the refusal is ``about`` its request.
 
 
-class LinkInvalid(RelationshipLinkError):
-    """Tampered, truncated, unknown, or not this partner's."""
+def _link_invalid() -> Refusal:
+    return Refusal(RefusalCode.LINK_INVALID, LINK_INVALID)
 
 
-class LinkExpired(RelationshipLinkError):
-    """Past its date, or already marked expired."""
-
-
-class LinkUsed(RelationshipLinkError):
-    """Already accepted or declined."""
-
-
-class NotCustomerAdmin(DomainError):
-    """Only a customer's global admin answers an invitation."""
+def _link_expired(request: RelationshipRequest) -> Refusal:
+    message = LINK_EXPIRED.format(partner=request.partner.name)
+    return Refusal(RefusalCode.LINK_EXPIRED, message, about=request)
 
 
 # --- Creating ---------------------------------------------------------------------------------
@@ -94,12 +83,14 @@ def relationship_request_create(
     permissions.require(actor, Action.REQUEST_RELATIONSHIP)
     if indirect_reseller is not None:
         if actor.partner.partner_type != PartnerType.INDIRECT_PROVIDER:
-            raise DomainError(NOT_A_PROVIDER, field="indirect_reseller")
+            raise Refusal(RefusalCode.NOT_A_PROVIDER, NOT_A_PROVIDER, field="indirect_reseller")
         if (
             indirect_reseller.partner_type != PartnerType.INDIRECT_RESELLER
             or indirect_reseller.indirect_provider_id != actor.partner_id
         ):
-            raise DomainError(NOT_YOUR_RESELLER, field="indirect_reseller")
+            raise Refusal(
+                RefusalCode.NOT_YOUR_RESELLER, NOT_YOUR_RESELLER, field="indirect_reseller"
+            )
     now = now or timezone.now()
     return RelationshipRequest.objects.create(
         partner=actor.partner,
@@ -140,25 +131,25 @@ def _request_from_token(token: str) -> RelationshipRequest:
         TypeError,
         ValueError,
     ) as exc:
-        raise LinkInvalid(LINK_INVALID) from exc
+        raise _link_invalid() from exc
     if request.partner_id != partner_id:
-        raise LinkInvalid(LINK_INVALID)
+        raise _link_invalid()
     return request
 
 
-def _refusal(request: RelationshipRequest) -> RelationshipLinkError:
+def _refusal(request: RelationshipRequest) -> Refusal:
     """Why a request that is no longer pending cannot be answered."""
-    partner = request.partner.name
     if request.status == Status.EXPIRED:
-        return LinkExpired(LINK_EXPIRED.format(partner=partner), request=request)
+        return _link_expired(request)
     answered = timezone.localtime(request.answered_at) if request.answered_at else None
-    return LinkUsed(
+    return Refusal(
+        RefusalCode.LINK_USED,
         LINK_USED.format(
             answer=request.get_status_display().lower(),
             date=date_format(answered, "N j, Y") if answered else "an earlier date",
-            partner=partner,
+            partner=request.partner.name,
         ),
-        request=request,
+        about=request,
     )
 
 
@@ -166,7 +157,7 @@ def relationship_request_open(*, token: str, now: datetime | None = None) -> Rel
     """The pending request a link is for, or the reason it cannot be used.
 
     A pending request found past its date is marked expired on the way (committed even though
-    LinkExpired is raised).
+    LINK_EXPIRED is raised).
     """
     now = now or timezone.now()
     request = _request_from_token(token)
@@ -186,7 +177,7 @@ def relationship_request_open(*, token: str, now: datetime | None = None) -> Rel
 
 def _answer(*, actor: User, token: str, status: str, now: datetime | None):
     if not getattr(actor, "customer_id", None):
-        raise NotCustomerAdmin(NOT_CUSTOMER_ADMIN)
+        raise Refusal(RefusalCode.NOT_CUSTOMER_ADMIN, NOT_CUSTOMER_ADMIN)
     now = now or timezone.now()
     request = relationship_request_open(token=token, now=now)
     with transaction.atomic():
@@ -197,9 +188,7 @@ def _answer(*, actor: User, token: str, status: str, now: datetime | None):
         if not claimed:
             request.refresh_from_db()
             if request.status == Status.PENDING:  # its date passed between the two reads
-                raise LinkExpired(
-                    LINK_EXPIRED.format(partner=request.partner.name), request=request
-                )
+                raise _link_expired(request)
             raise _refusal(request)
         if status == Status.ACCEPTED:
             # Already managed by this partner: the request is accepted, nothing is duplicated.

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal, RefusalCode
 from partners import permissions
-from partners.decorators import partner_user_required
+from partners.decorators import partner_user_required, role_not_allowed, role_required
 from partners.permissions import Action
 
 from . import services as relationships
@@ -20,21 +20,6 @@ from .forms import RelationshipRequestForm
 from .models import RelationshipRequest
 
 PAGE_SIZE = 25
-
-
-def _refused(request):
-    """The 403 page that says which roles may request a relationship, or None if allowed."""
-    if permissions.allows(request.user, Action.REQUEST_RELATIONSHIP):
-        return None
-    return render(
-        request,
-        "partners/not_allowed.html",
-        {
-            "message": str(permissions.RoleNotAllowed(Action.REQUEST_RELATIONSHIP)),
-            "roles": permissions.roles_allowed(Action.REQUEST_RELATIONSHIP),
-        },
-        status=403,
-    )
 
 
 @partner_user_required
@@ -54,10 +39,8 @@ def relationship_request_list(request):
     )
 
 
-@partner_user_required
+@role_required(Action.REQUEST_RELATIONSHIP)
 def relationship_request_new(request):
-    if refused := _refused(request):
-        return refused
     data = request.POST if request.method == "POST" else None
     form = RelationshipRequestForm(data, actor=request.user)
     status = 200
@@ -68,9 +51,9 @@ def relationship_request_new(request):
                     actor=request.user,
                     indirect_reseller=form.cleaned_data.get("indirect_reseller"),
                 )
-            except permissions.RoleNotAllowed:
-                return _refused(request)
-            except DomainError as exc:
+            except Refusal as exc:
+                if exc.code == RefusalCode.ROLE_NOT_ALLOWED:  # the role changed meanwhile
+                    return role_not_allowed(request, Action.REQUEST_RELATIONSHIP)
                 form.add_error(exc.field, exc.message)
             else:
                 messages.success(

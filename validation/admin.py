@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal
 from ops.audit import AuditedAdmin
 
 from . import selectors, services
@@ -35,6 +35,15 @@ from .models import (
     ValidationRequest,
 )
 from .reviewers import DECIDE_PERMISSION
+
+# The decision panel's buttons post a state; each is its own transition of the service.
+DECISIONS = {
+    RequestState.APPROVED: lambda note, **kw: services.validation_request_approve(note=note, **kw),
+    RequestState.REJECTED: lambda note, **kw: services.validation_request_reject(reason=note, **kw),
+    RequestState.INFO_REQUESTED: lambda note, **kw: services.validation_request_request_info(
+        question=note, **kw
+    ),
+}
 
 
 class ValidationEventInline(admin.TabularInline):
@@ -376,15 +385,18 @@ class ValidationRequestAdmin(AuditedAdmin):
         expected = request.POST.get("expected_state", "")
         if expected not in OPEN_STATES:
             expected = ""
+        transition = DECISIONS.get(decision)
+        if transition is None:
+            self.message_user(request, f"Unknown decision {decision!r}.", messages.ERROR)
+            return redirect("admin:validation_validationrequest_change", pk)
         try:
-            services.validation_request_decide(
+            transition(
+                request.POST.get("note", ""),
                 request_id=pk,
-                decision=decision,
                 actor=request.user,
-                note=request.POST.get("note", ""),
                 expected_states=[expected] if expected else None,
             )
-        except DomainError as exc:
+        except Refusal as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
             label = RequestState(decision).label.lower()
@@ -402,7 +414,7 @@ class ValidationRequestAdmin(AuditedAdmin):
             raise PermissionDenied
         try:
             services.validation_request_assign(request_id=pk, actor=request.user)
-        except DomainError as exc:
+        except Refusal as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
             self.message_user(request, "The request is assigned to you.", messages.SUCCESS)
@@ -487,7 +499,7 @@ class ValidationRequestAdmin(AuditedAdmin):
                 outcome = services.validation_requests_bulk_reject(
                     request_ids=ids, actor=request.user, reason=request.POST.get("reason", "")
                 )
-            except DomainError as exc:
+            except Refusal as exc:
                 error = exc.message
             else:
                 self._report(request, outcome, "rejected")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal, RefusalCode
 from partners.models import User
 
 from .models import (
@@ -64,12 +64,12 @@ def validation_code_consume(*, actor: User, code_id: int) -> ValidationCode:
     customer, so a failure there gives the create back."""
     visible = validation_code_list(actor=actor, usable_only=False)
     if not visible.filter(pk=code_id).exists():
-        raise DomainError(CODE_UNKNOWN, field="validation_code")
+        raise Refusal(RefusalCode.CODE_UNKNOWN, CODE_UNKNOWN, field="validation_code")
     taken = visible.filter(pk=code_id, remaining_creates__gt=0).update(
         remaining_creates=F("remaining_creates") - 1
     )
     if taken != 1:
-        raise DomainError(CODE_USED_UP, field="validation_code")
+        raise Refusal(RefusalCode.CODE_USED_UP, CODE_USED_UP, field="validation_code")
     code = ValidationCode.objects.get(pk=code_id)
     # The conditional UPDATE bypasses save(): record the change in the code's history here.
     ValidationCode.history.bulk_history_create(

@@ -8,6 +8,7 @@ import re
 from dataclasses import asdict, dataclass
 from uuid import UUID
 
+from lib.refusals import Refusal, RefusalCode
 from partners.models import Partner
 from partners.selectors import partner_holds_gcc
 
@@ -22,42 +23,51 @@ from .models import (
 WHERE_TO_FIND_TENANT = "Find it under Settings > Organization profile > Microsoft ID."
 
 
-def tenant_id_problem(*, partner: Partner, tenant_id: UUID) -> str | None:
+def _tenant_refusal(code: RefusalCode, message: str) -> Refusal:
+    return Refusal(code, message, field="tenant_id")
+
+
+def tenant_id_problem(*, partner: Partner, tenant_id: UUID) -> Refusal | None:
     """Why ``tenant_id`` is not the transacting partner's commercial tenant ID, if it is not."""
     transacting = partner.transacting_partner
     azure_ids = {p.azure_gcc_tenant_id for p in (partner, transacting) if p.azure_gcc_tenant_id}
     if tenant_id in azure_ids:
-        return (
+        return _tenant_refusal(
+            RefusalCode.AZURE_GCC_TENANT_ID,
             "This is an Azure GCC tenant ID. GCC forms accept only the commercial tenant ID "
-            f"({transacting.tenant_id}), never the Azure GCC one. {WHERE_TO_FIND_TENANT}"
+            f"({transacting.tenant_id}), never the Azure GCC one. {WHERE_TO_FIND_TENANT}",
         )
     if tenant_id != transacting.tenant_id:
         if transacting.pk != partner.pk:
-            return (
+            return _tenant_refusal(
+                RefusalCode.WRONG_TENANT_ID,
                 "Enter your indirect provider's commercial tenant ID "
                 f"({transacting.name}: {transacting.tenant_id}): it is the transacting partner "
-                "that buys from Microsoft for your customers."
+                "that buys from Microsoft for your customers.",
             )
-        return (
+        return _tenant_refusal(
+            RefusalCode.WRONG_TENANT_ID,
             "This is not your organization's commercial tenant ID. Enter "
-            f"{transacting.tenant_id}. {WHERE_TO_FIND_TENANT}"
+            f"{transacting.tenant_id}. {WHERE_TO_FIND_TENANT}",
         )
     return None
 
 
-def partner_standing_problem(partner: Partner) -> str | None:
+def partner_standing_problem(partner: Partner) -> Refusal | None:
     """Why this partner cannot apply for GCC itself, if it cannot."""
     if not partner.is_direct_bill:
         provider = partner.indirect_provider
-        return (
+        return Refusal(
+            RefusalCode.NOT_DIRECT_BILL,
             "Partner GCC validation is for direct-bill partners. As an indirect reseller, work "
             f"through your indirect provider ({provider.name if provider else 'not set'}): "
-            "its GCC qualification covers your GCC sales."
+            "its GCC qualification covers your GCC sales.",
         )
     if not partner.csp_enrolled:
-        return (
+        return Refusal(
+            RefusalCode.NOT_CSP_ENROLLED,
             "Your organization is not enrolled in the Cloud Solution Provider program. CSP "
-            "enrollment is a prerequisite for GCC approval."
+            "enrollment is a prerequisite for GCC approval.",
         )
     return None
 
@@ -90,13 +100,13 @@ def partner_request_findings(request: ValidationRequest) -> list[Finding]:
             "standing",
             "Enrolled in CSP and a direct-bill partner",
             standing is None,
-            standing or "",
+            standing.message if standing else "",
         ),
         Finding(
             "tenant",
             "Tenant ID is the partner's commercial tenant ID (not Azure GCC)",
             tenant is None,
-            tenant or "",
+            tenant.message if tenant else "",
         ),
         Finding(
             "government_basis",
@@ -147,7 +157,7 @@ def customer_request_findings(request: ValidationRequest) -> list[Finding]:
             "tenant",
             "Tenant ID is the transacting partner's commercial tenant ID (not Azure GCC)",
             tenant is None,
-            tenant or "",
+            tenant.message if tenant else "",
         ),
         Finding(
             "basis",

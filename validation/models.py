@@ -75,7 +75,7 @@ class ValidationRequest(models.Model):
     """One intake form sent to Microsoft's eligibility team, and its review."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=16, choices=RequestKind.choices)
+    kind = models.CharField(max_length=16, choices=RequestKind)
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.PROTECT, related_name="validation_requests"
     )
@@ -111,16 +111,14 @@ class ValidationRequest(models.Model):
         help_text="Set when an existing customer asks for GCC.",
     )
     domain = models.CharField("customer domain", max_length=100, blank=True)
-    entity_type = models.CharField(max_length=16, choices=EntityType.choices, blank=True)
+    entity_type = models.CharField(max_length=16, choices=EntityType, blank=True)
     jurisdiction = models.CharField("jurisdiction or agency", max_length=200, blank=True)
     regulated_data = models.JSONField(default=list, blank=True)
     is_us_entity = models.BooleanField("a US organization", default=True)
     us_presence = models.TextField("verified US presence", blank=True)
 
     # The review.
-    status = models.CharField(
-        max_length=16, choices=RequestState.choices, default=RequestState.SUBMITTED
-    )
+    status = models.CharField(max_length=16, choices=RequestState, default=RequestState.SUBMITTED)
     submitted_at = models.DateTimeField()
     due_at = models.DateTimeField("decision expected by")
     screened_at = models.DateTimeField(null=True, blank=True)
@@ -244,8 +242,8 @@ class ValidationEvent(models.Model):
     )
     # Shown when there is no person behind the change (the simulated reviewer, the system).
     actor_label = models.CharField(max_length=100, blank=True)
-    from_state = models.CharField(max_length=16, choices=RequestState.choices, blank=True)
-    to_state = models.CharField(max_length=16, choices=RequestState.choices)
+    from_state = models.CharField(max_length=16, choices=RequestState, blank=True)
+    to_state = models.CharField(max_length=16, choices=RequestState)
     note = models.TextField(blank=True)
 
     class Meta:
@@ -271,7 +269,7 @@ class SpecialQualification(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="special_qualifications"
     )
-    qualification = models.CharField(max_length=32, choices=SpecialQualificationKind.choices)
+    qualification = models.CharField(max_length=32, choices=SpecialQualificationKind)
     granted_at = models.DateTimeField()
     validation_code = models.ForeignKey(
         ValidationCode, null=True, blank=True, on_delete=models.PROTECT

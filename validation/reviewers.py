@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal, RefusalCode
 from partners.models import User
 from partners.services import new_account_check
 
@@ -59,7 +59,9 @@ def reviewer_add(*, email: str, password: str, first_name: str = "", last_name: 
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise DomainError("Enter a valid email address.", field="email") from exc
+        raise Refusal(
+            RefusalCode.EMAIL_INVALID, "Enter a valid email address.", field="email"
+        ) from exc
     candidate = User(username=email, email=email, first_name=first_name, last_name=last_name)
     new_account_check(candidate, password)
     return reviewer_create(

@@ -12,13 +12,19 @@ from django.utils import timezone
 
 from partners.models import User
 
+from .codes import validation_code_list
 from .models import (
     DECIDED_STATES,
     OPEN_STATES,
     RequestState,
+    SpecialQualification,
+    SpecialQualificationKind,
+    ValidationCode,
     ValidationEvent,
     ValidationRequest,
 )
+
+GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 
 
 def validation_request_list(*, actor: User) -> QuerySet[ValidationRequest]:
@@ -45,6 +51,57 @@ def validation_request_for_submission(*, actor: User, submission_key) -> Validat
     except ValueError:
         return None
     return validation_request_list(actor=actor).filter(submission_key=key).first()
+
+
+def partner_validation_code_list(*, actor: User) -> QuerySet[ValidationCode]:
+    """Every validation code the actor's partner may use, used-up ones included, with the
+    partner that owns each."""
+    return validation_code_list(actor=actor, usable_only=False).select_related("partner")
+
+
+def customer_special_qualification_list(*, actor: User, customer) -> QuerySet[SpecialQualification]:
+    """The special qualifications a customer the actor's partner manages holds."""
+    return SpecialQualification.objects.filter(
+        customer=customer, customer__relationships__partner_id=actor.partner_id
+    ).order_by("pk")
+
+
+def customer_gcc_validation_get(*, actor: User, customer) -> SpecialQualification | None:
+    """The GCC qualification a customer the actor's partner manages got with a validation
+    code, with the code and its partner; None if it never did."""
+    return (
+        SpecialQualification.objects.filter(
+            customer=customer,
+            customer__relationships__partner_id=actor.partner_id,
+            qualification=GCC,
+            validation_code__isnull=False,
+        )
+        .select_related("validation_code__partner", "customer")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class QualificationState:
+    """A customer's special qualification as Partner Center lists it: one it holds (approved,
+    since it was granted), or GCC asked for by a validation request (the request's state, since
+    it was submitted, and the decision's reason once rejected)."""
+
+    qualification: str
+    status: str  # a RequestState
+    since: datetime
+    reason: str | None = None
+
+    @classmethod
+    def held(cls, qualification: SpecialQualification) -> "QualificationState":
+        return cls(qualification.qualification, RequestState.APPROVED, qualification.granted_at)
+
+    @classmethod
+    def requested(cls, request: ValidationRequest) -> "QualificationState":
+        rejected = request.status == RequestState.REJECTED
+        return cls(
+            GCC, request.status, request.submitted_at, request.decision_reason if rejected else None
+        )
 
 
 # --- The reviewers' side (Microsoft sees every partner's requests) ----------------------------

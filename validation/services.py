@@ -1,8 +1,9 @@
-"""Every change to a validation request: submit, screen, decide, answer, sweep.
+"""Every change to a validation request: submit, screen, approve, reject, request information,
+answer, assign, sweep.
 
 A request is decided exactly once, whoever gets there first (a reviewer in the admin or the
-simulated reviewer in a worker): each transition is a conditional UPDATE on the state it
-expects, so the loser changes nothing and is told so.
+simulated reviewer in a worker): each transition locks the request and checks the state it
+expects (``_lock``), so the loser changes nothing and is told so (ALREADY_DECIDED).
 """
 
 import logging
@@ -19,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from lib.queue import enqueue_on_commit
-from lib.refusals import DomainError, refuse_nul
+from lib.refusals import Refusal, RefusalCode, refuse_nul
 from partners import permissions
 from partners.models import User
 from partners.permissions import Action
@@ -36,7 +37,6 @@ from .eligibility import (
     verdict_from,
 )
 from .models import (
-    DECIDED_STATES,
     OPEN_STATES,
     RequestKind,
     RequestState,
@@ -68,14 +68,6 @@ NOT_STUCK = "This request is not stuck: the sweep takes it as usual; nothing to 
 SWEEP_RESET = {"sweep_attempts": 0, "sweep_error": "", "stuck_at": None}
 
 
-class ReviewError(DomainError):
-    pass
-
-
-class AlreadyDecided(ReviewError):
-    """The request is no longer in the state this decision expected."""
-
-
 def _event(request, *, to_state, from_state="", actor=None, label="", note="", now=None):
     return ValidationEvent.objects.create(
         request=request,
@@ -91,22 +83,20 @@ def _event(request, *, to_state, from_state="", actor=None, label="", note="", n
 # --- Submitting ------------------------------------------------------------------------------
 
 
-def partner_validation_refusal(*, actor: User) -> str | None:
+def partner_validation_refusal(*, actor: User) -> Refusal | None:
     """Why ``actor`` cannot submit a partner validation now, if it cannot (shown on the page)."""
-    try:
-        permissions.require(actor, Action.SUBMIT_PARTNER_VALIDATION)
-    except permissions.RoleNotAllowed as exc:
-        return str(exc)
+    if not permissions.allows(actor, Action.SUBMIT_PARTNER_VALIDATION):
+        return permissions.role_refusal(Action.SUBMIT_PARTNER_VALIDATION)
     partner = actor.partner
     problem = partner_standing_problem(partner)
     if problem:
         return problem
     if partner_holds_gcc(partner):
-        return ALREADY_QUALIFIED
+        return Refusal(RefusalCode.PARTNER_ALREADY_GCC, ALREADY_QUALIFIED)
     if ValidationRequest.objects.filter(
         partner=partner, kind=RequestKind.PARTNER, status__in=OPEN_STATES
     ).exists():
-        return ALREADY_OPEN
+        return Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN)
     return None
 
 
@@ -116,8 +106,8 @@ def _submit(
     kind: str,
     submission_key: uuid.UUID,
     data: dict,
-    refusal: str | None,
-    conflict: DomainError,
+    refusal: Refusal | None,
+    conflict: Refusal,
     customer=None,
     now: datetime | None = None,
 ) -> ValidationRequest:
@@ -127,10 +117,10 @@ def _submit(
     if earlier:
         return earlier
     if refusal:
-        raise ReviewError(refusal)
+        raise refusal
     tenant_problem = tenant_id_problem(partner=actor.partner, tenant_id=data["tenant_id"])
     if tenant_problem:
-        raise ReviewError(tenant_problem, field="tenant_id")
+        raise tenant_problem
 
     now = now or timezone.now()
     request = ValidationRequest(
@@ -172,7 +162,7 @@ def partner_validation_submit(
         submission_key=submission_key,
         data=data,
         refusal=partner_validation_refusal(actor=actor),
-        conflict=ReviewError(ALREADY_OPEN),
+        conflict=Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN),
         now=now,
     )
 
@@ -184,21 +174,19 @@ ALREADY_OPEN_FOR_DOMAIN = (
 CUSTOMER_ALREADY_GCC = "This customer already holds the Government Community Cloud qualification."
 
 
-def customer_validation_refusal(*, actor: User, customer=None) -> str | None:
+def customer_validation_refusal(*, actor: User, customer=None) -> Refusal | None:
     """Why ``actor`` cannot submit a customer GCC validation now, if it cannot."""
-    try:
-        permissions.require(actor, Action.SUBMIT_CUSTOMER_VALIDATION)
-    except permissions.RoleNotAllowed as exc:
-        return str(exc)
+    if not permissions.allows(actor, Action.SUBMIT_CUSTOMER_VALIDATION):
+        return permissions.role_refusal(Action.SUBMIT_CUSTOMER_VALIDATION)
     if not partner_holds_gcc(actor.partner):
-        return NOT_GCC_ENABLED
+        return Refusal(RefusalCode.PARTNER_NOT_GCC, NOT_GCC_ENABLED)
     if (
         customer is not None
         and customer.special_qualifications.filter(
             qualification=SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
         ).exists()
     ):
-        return CUSTOMER_ALREADY_GCC
+        return Refusal(RefusalCode.CUSTOMER_ALREADY_GCC, CUSTOMER_ALREADY_GCC)
     return None
 
 
@@ -222,7 +210,7 @@ def customer_validation_submit(
         submission_key=submission_key,
         data=data,
         refusal=customer_validation_refusal(actor=actor, customer=customer),
-        conflict=ReviewError(ALREADY_OPEN_FOR_DOMAIN, field="domain"),
+        conflict=Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN_FOR_DOMAIN, field="domain"),
         customer=customer,
         now=now,
     )
@@ -231,15 +219,20 @@ def customer_validation_submit(
 # --- The review ------------------------------------------------------------------------------
 
 
+def _already_decided(message: str) -> Refusal:
+    """The request is no longer in the state this transition expected."""
+    return Refusal(RefusalCode.ALREADY_DECIDED, message)
+
+
 def _lock(request_id: int, *, from_states) -> ValidationRequest:
-    """The request, locked, if it is in one of ``from_states``; else AlreadyDecided.
+    """The request, locked, if it is in one of ``from_states``; else ALREADY_DECIDED.
 
     Call inside a transaction.
     """
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.status not in from_states:
         label = RequestState(request.status).label.lower()
-        raise AlreadyDecided(f"This request is already {label}; nothing was changed.")
+        raise _already_decided(f"This request is already {label}; nothing was changed.")
     return request
 
 
@@ -256,7 +249,7 @@ def _claim(
 ) -> tuple[ValidationRequest, str]:
     """Lock a request and move it out of one of ``from_states``; return it and its old state.
 
-    Raises AlreadyDecided when it had already left them. Call inside a transaction.
+    Refuses (ALREADY_DECIDED) when it had already left them. Call inside a transaction.
     """
     request = _lock(request_id, from_states=from_states)
     before = request.status
@@ -270,9 +263,8 @@ def _claim(
 def validation_request_screen(*, request_id: int, now: datetime | None = None) -> bool:
     """Start the review: record the simulated reviewer's checklist. False if already started."""
     now = now or timezone.now()
-    try:
-        request = _lock(request_id, from_states=[RequestState.SUBMITTED])
-    except AlreadyDecided:
+    request = ValidationRequest.objects.select_for_update().get(pk=request_id)
+    if request.status != RequestState.SUBMITTED:
         return False
     request.status = RequestState.IN_REVIEW
     request.screened_at = now
@@ -296,79 +288,149 @@ def validation_request_screen(*, request_id: int, now: datetime | None = None) -
     return True
 
 
-@transaction.atomic
-def validation_request_decide(
+def _decision_note(actor: User | None, note: str) -> str:
+    """What every decision checks first: the actor is a reviewer (None is the simulated
+    reviewer or ops), and the note it wrote (the admin's panel posts raw text)."""
+    if actor is not None:
+        _require_reviewer(actor)
+    note = note.strip()
+    refuse_nul(note, field="note")
+    return note
+
+
+def _decide(
     *,
     request_id: int,
-    decision: str,
+    to_state: str,
+    from_states,
+    actor: User | None,
+    actor_label: str,
+    note: str,
+    now: datetime,
+    **changes,
+) -> ValidationRequest:
+    """Move a request to ``to_state`` from one of ``from_states``, with ``changes``; record the
+    timeline event, the email it owes and the log line. Call inside a transaction.
+
+    ``actor`` is the reviewer deciding; None means no person (the simulated reviewer, or ops,
+    named by ``actor_label`` on the timeline).
+    """
+    label = RequestState(to_state).label
+    request, before = _claim(
+        request_id,
+        from_states=from_states,
+        actor=actor,
+        reason=f"{label}: {note}" if note else label,
+        status=to_state,
+        **changes,
+        **SWEEP_RESET,
+    )
+    if to_state == RequestState.APPROVED:
+        _on_approval(request, now=now)
+    event = _event(
+        request,
+        from_state=before,
+        to_state=to_state,
+        actor=actor,
+        label=actor_label,
+        note=note or _approval_note(request),
+        now=now,
+    )
+    _notify(request, to_state, event)
+    logger.info(
+        "validation request %s %s by %s", request.pk, to_state, actor or actor_label or "system"
+    )
+    return request
+
+
+# ``expected_states`` lets a reviewer's page say which state it showed, so a stale page cannot
+# decide twice; without it, any open state will do.
+
+
+@transaction.atomic
+def validation_request_approve(
+    *,
+    request_id: int,
     actor: User | None = None,
     actor_label: str = SIMULATED_REVIEWER,
     note: str = "",
     expected_states=None,
     now: datetime | None = None,
 ) -> ValidationRequest:
-    """Approve, reject (``note`` = reason) or request information (``note`` = the question).
-
-    ``actor`` is the reviewer deciding; None means no person (the simulated reviewer, or ops,
-    named by ``actor_label`` on the timeline). ``expected_states`` lets a reviewer's page say
-    which state it showed, so a stale page cannot decide twice.
-    """
-    if actor is not None:
-        _require_reviewer(actor)
+    """Approve: a partner gets Government_community_cloud; a customer request, its code."""
+    note = _decision_note(actor, note)
     now = now or timezone.now()
-    note = note.strip()
-    refuse_nul(note, field="note", error=ReviewError)  # the admin's panel posts raw text
-    label = RequestState(decision).label if decision in RequestState else decision
-    reason = f"{label}: {note}" if note else label
-    allowed = list(expected_states or OPEN_STATES)
-    if decision == RequestState.INFO_REQUESTED:
-        if not note:
-            raise ReviewError(MESSAGE_REQUIRED, field="note")
-        allowed = [s for s in allowed if s in (RequestState.SUBMITTED, RequestState.IN_REVIEW)]
-        request, before = _claim(
-            request_id,
-            from_states=allowed,
-            actor=actor,
-            reason=reason,
-            status=decision,
-            info_request_message=note,
-            info_response="",
-            paused_at=now,
-            **SWEEP_RESET,
-        )
-    elif decision in DECIDED_STATES:
-        if decision == RequestState.REJECTED and not note:
-            raise ReviewError(REASON_REQUIRED, field="note")
-        request, before = _claim(
-            request_id,
-            from_states=allowed,
-            actor=actor,
-            reason=reason,
-            status=decision,
-            decided_at=now,
-            decided_by=actor,
-            decision_reason=note if decision == RequestState.REJECTED else "",
-            **SWEEP_RESET,
-        )
-        if decision == RequestState.APPROVED:
-            _on_approval(request, now=now)
-    else:
-        raise ReviewError(f"Unknown decision {decision!r}.")
-
-    event = _event(
-        request,
-        from_state=before,
-        to_state=decision,
+    return _decide(
+        request_id=request_id,
+        to_state=RequestState.APPROVED,
+        from_states=list(expected_states or OPEN_STATES),
         actor=actor,
-        label=actor_label,
-        note=note or _approval_note(request),
+        actor_label=actor_label,
+        note=note,
         now=now,
+        decided_at=now,
+        decided_by=actor,
+        decision_reason="",
     )
-    _notify(request, decision, event)
-    logger.info(
-        "validation request %s %s by %s", request.pk, decision, actor or actor_label or "system"
+
+
+@transaction.atomic
+def validation_request_reject(
+    *,
+    request_id: int,
+    reason: str,
+    actor: User | None = None,
+    actor_label: str = SIMULATED_REVIEWER,
+    expected_states=None,
+    now: datetime | None = None,
+) -> ValidationRequest:
+    """Reject, with the ``reason`` the partner sees."""
+    reason = _decision_note(actor, reason)
+    if not reason:
+        raise Refusal(RefusalCode.REASON_REQUIRED, REASON_REQUIRED, field="note")
+    now = now or timezone.now()
+    return _decide(
+        request_id=request_id,
+        to_state=RequestState.REJECTED,
+        from_states=list(expected_states or OPEN_STATES),
+        actor=actor,
+        actor_label=actor_label,
+        note=reason,
+        now=now,
+        decided_at=now,
+        decided_by=actor,
+        decision_reason=reason,
     )
-    return request
+
+
+@transaction.atomic
+def validation_request_request_info(
+    *,
+    request_id: int,
+    question: str,
+    actor: User | None = None,
+    actor_label: str = SIMULATED_REVIEWER,
+    expected_states=None,
+    now: datetime | None = None,
+) -> ValidationRequest:
+    """Ask the contact ``question``; the review clock stops until the answer."""
+    question = _decision_note(actor, question)
+    if not question:
+        raise Refusal(RefusalCode.QUESTION_REQUIRED, MESSAGE_REQUIRED, field="note")
+    now = now or timezone.now()
+    waiting = (RequestState.SUBMITTED, RequestState.IN_REVIEW)  # not already paused
+    return _decide(
+        request_id=request_id,
+        to_state=RequestState.INFO_REQUESTED,
+        from_states=[state for state in expected_states or OPEN_STATES if state in waiting],
+        actor=actor,
+        actor_label=actor_label,
+        note=question,
+        now=now,
+        info_request_message=question,
+        info_response="",
+        paused_at=now,
+    )
 
 
 def _on_approval(request: ValidationRequest, *, now: datetime) -> None:
@@ -394,12 +456,14 @@ def _resume_review(
 ) -> tuple[ValidationRequest, ValidationEvent]:
     response = response.strip()
     if not response:
-        raise ReviewError("Write an answer for the reviewer.", field="response")
-    refuse_nul(response, field="response", error=ReviewError)
+        raise Refusal(
+            RefusalCode.ANSWER_REQUIRED, "Write an answer for the reviewer.", field="response"
+        )
+    refuse_nul(response, field="response")
     now = now or timezone.now()
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.status != RequestState.INFO_REQUESTED:
-        raise AlreadyDecided("This request is not waiting for information any more.")
+        raise _already_decided("This request is not waiting for information any more.")
     # The clock stopped when the question was asked; it resumes with the time that was left.
     remaining = max(request.due_at - (request.paused_at or now), timedelta(0))
     request.status = RequestState.IN_REVIEW
@@ -460,10 +524,12 @@ def validation_request_from_answer_token(token: str) -> ValidationRequest:
         payload = signing.loads(token, salt=ANSWER_LINK_SALT)
         request = ValidationRequest.objects.select_related("partner").get(uuid=payload["r"])
     except (signing.BadSignature, ValidationRequest.DoesNotExist, KeyError, ValueError) as exc:
-        raise ReviewError(ANSWER_LINK_INVALID) from exc
+        raise Refusal(RefusalCode.LINK_INVALID, ANSWER_LINK_INVALID) from exc
     asked = request.paused_at.isoformat() if request.paused_at else None
     if request.status != RequestState.INFO_REQUESTED or payload.get("q") != asked:
-        raise AlreadyDecided("This question was already answered; nothing more is needed.")
+        raise Refusal(
+            RefusalCode.LINK_USED, "This question was already answered; nothing more is needed."
+        )
     return request
 
 
@@ -492,13 +558,12 @@ def simulated_review_decide(*, request_id: int, now: datetime | None = None) -> 
         ValidationRequest.objects.filter(pk=request_id, status=RequestState.IN_REVIEW).update(
             checklist=[f.as_dict() for f in findings]
         )
-        return validation_request_decide(
-            request_id=request_id,
-            decision=verdict.decision,
-            note="" if verdict.decision == RequestState.APPROVED else verdict.note,
-            expected_states=[RequestState.IN_REVIEW],
-            now=now,
-        )
+        due = {"request_id": request_id, "expected_states": [RequestState.IN_REVIEW], "now": now}
+        if verdict.decision == RequestState.APPROVED:
+            return validation_request_approve(**due)
+        if verdict.decision == RequestState.REJECTED:
+            return validation_request_reject(reason=verdict.note, **due)
+        return validation_request_request_info(question=verdict.note, **due)
 
 
 # --- The sweeps ------------------------------------------------------------------------------
@@ -593,7 +658,9 @@ class SweepReport:
 def _simulated_decision(request_id: int, *, now: datetime) -> str | None:
     try:
         return simulated_review_decide(request_id=request_id, now=now).status
-    except AlreadyDecided:
+    except Refusal as exc:
+        if exc.code != RefusalCode.ALREADY_DECIDED:
+            raise
         return None  # a reviewer decided it meanwhile
 
 
@@ -633,7 +700,7 @@ def validation_request_retry(*, request_id: int, actor: User) -> ValidationReque
     _require_reviewer(actor)
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.stuck_at is None:
-        raise ReviewError(NOT_STUCK)
+        raise Refusal(RefusalCode.NOT_STUCK, NOT_STUCK)
     for name, value in SWEEP_RESET.items():
         setattr(request, name, value)
     _save(request, SWEEP_RESET, actor=actor, reason="Put back for the sweep after it was stuck.")
@@ -653,7 +720,7 @@ def _notify(request: ValidationRequest, name: str, event: ValidationEvent) -> No
 
 def _require_reviewer(actor: User) -> None:
     if not actor.has_perm(DECIDE_PERMISSION):
-        raise ReviewError(NOT_A_REVIEWER)
+        raise Refusal(RefusalCode.NOT_A_REVIEWER, NOT_A_REVIEWER)
 
 
 @transaction.atomic
@@ -665,7 +732,7 @@ def validation_request_assign(
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if not request.is_open:
         label = RequestState(request.status).label.lower()
-        raise AlreadyDecided(NOTHING_TO_ASSIGN.format(state=label))
+        raise _already_decided(NOTHING_TO_ASSIGN.format(state=label))
     if request.assigned_to_id == actor.pk:
         return request
     request.assigned_to = actor
@@ -694,14 +761,13 @@ def validation_requests_bulk_approve(
             outcome.skipped[request.pk] = NOT_SAFE_TO_BULK_APPROVE
             continue
         try:
-            validation_request_decide(
+            validation_request_approve(
                 request_id=request.pk,
-                decision=RequestState.APPROVED,
                 actor=actor,
                 expected_states=[RequestState.SUBMITTED, RequestState.IN_REVIEW],
                 now=now,
             )
-        except DomainError as exc:
+        except Refusal as exc:
             outcome.skipped[request.pk] = exc.message
         else:
             outcome.done.append(request.pk)
@@ -714,15 +780,13 @@ def validation_requests_bulk_reject(
     """Reject each open request with the same reason (the partners see it); skip decided ones."""
     _require_reviewer(actor)
     if not reason.strip():
-        raise ReviewError(REASON_REQUIRED, field="note")
-    refuse_nul(reason, field="note", error=ReviewError)
+        raise Refusal(RefusalCode.REASON_REQUIRED, REASON_REQUIRED, field="note")
+    refuse_nul(reason, field="note")
     outcome = BulkOutcome()
     for pk in sorted(request_ids):
         try:
-            validation_request_decide(
-                request_id=pk, decision=RequestState.REJECTED, actor=actor, note=reason, now=now
-            )
-        except DomainError as exc:
+            validation_request_reject(request_id=pk, actor=actor, reason=reason, now=now)
+        except Refusal as exc:
             outcome.skipped[pk] = exc.message
         else:
             outcome.done.append(pk)
@@ -736,7 +800,7 @@ def validation_requests_bulk_retry(*, request_ids, actor: User) -> BulkOutcome:
     for pk in sorted(request_ids):
         try:
             validation_request_retry(request_id=pk, actor=actor)
-        except DomainError as exc:
+        except Refusal as exc:
             outcome.skipped[pk] = exc.message
         else:
             outcome.done.append(pk)
@@ -750,7 +814,7 @@ def validation_requests_bulk_assign(
     for pk in sorted(request_ids):
         try:
             validation_request_assign(request_id=pk, actor=actor, now=now)
-        except DomainError as exc:
+        except Refusal as exc:
             outcome.skipped[pk] = exc.message
         else:
             outcome.done.append(pk)

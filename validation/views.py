@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal, RefusalCode
 from partners import permissions
 from partners import selectors as partner_selectors
 from partners.decorators import partner_user_required
@@ -51,7 +51,7 @@ def partner_validation_new(request):
             request,
             "validation/partner_validation_refused.html",
             {
-                "message": refusal,
+                "message": refusal.message,
                 "roles": permissions.roles_allowed(Action.SUBMIT_PARTNER_VALIDATION),
             },
             status=403,
@@ -66,7 +66,7 @@ def partner_validation_new(request):
                     submission_key=form.cleaned_data["submission_key"],
                     data=form.review_data(),
                 )
-            except DomainError as exc:
+            except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
                 messages.success(
@@ -107,10 +107,10 @@ def request_answer(request, request_uuid):
                 request=validation_request,
                 response=form.cleaned_data["response"],
             )
-        except permissions.RoleNotAllowed as exc:
-            messages.error(request, str(exc))
-            return redirect("validation:detail", request_uuid=request_uuid)
-        except DomainError as exc:
+        except Refusal as exc:
+            if exc.code == RefusalCode.ROLE_NOT_ALLOWED:  # a forged post: the form isn't shown
+                messages.error(request, exc.message)
+                return redirect("validation:detail", request_uuid=request_uuid)
             form.add_error(exc.field, exc.message)
         else:
             messages.success(request, "Your answer was sent; the review resumes.")
@@ -127,12 +127,12 @@ def contact_answer(request, token):
     """The page the emailed link opens: the customer contact answers, no account needed."""
     try:
         validation_request = services.validation_request_from_answer_token(token)
-    except DomainError as exc:
+    except Refusal as exc:
         return render(
             request,
             "validation/contact_answer_closed.html",
             {"message": exc.message},
-            status=410 if isinstance(exc, services.AlreadyDecided) else 400,
+            status=exc.status,  # 400 for a link that is not valid, 410 for a used one
         )
     form = InfoResponseForm(request.POST or None)
     status = 200
@@ -142,7 +142,7 @@ def contact_answer(request, token):
                 services.validation_request_answer_by_contact(
                     token=token, response=form.cleaned_data["response"]
                 )
-            except DomainError as exc:
+            except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
                 return render(

@@ -5,14 +5,14 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from lib.refusals import Refusal, RefusalCode
 from lib.signin import SignInForm
 from relationships import services as relationships
-from relationships.services import LinkExpired, LinkInvalid, LinkUsed, RelationshipLinkError
 
-LINK_PROBLEMS = {
-    LinkInvalid: (400, "This link doesn't work"),
-    LinkExpired: (410, "This invitation has expired"),
-    LinkUsed: (410, "This invitation was already answered"),
+LINK_PROBLEMS = {  # the page's heading; its status is the refusal's (400, 410, 410)
+    RefusalCode.LINK_INVALID: "This link doesn't work",
+    RefusalCode.LINK_EXPIRED: "This invitation has expired",
+    RefusalCode.LINK_USED: "This invitation was already answered",
 }
 DECISIONS = {
     "accept": relationships.relationship_request_accept,
@@ -29,11 +29,11 @@ def _not_customer_admin(request, relationship_request=None):
     )
 
 
-def _link_problem(request, exc: RelationshipLinkError):
-    answered = exc.request
+def _link_problem(request, exc: Refusal):
+    answered = exc.about
     user = request.user
     if (
-        isinstance(exc, LinkUsed)
+        exc.code == RefusalCode.LINK_USED
         and user.is_authenticated
         and user.customer_id
         and answered.customer_id == user.customer_id
@@ -42,12 +42,11 @@ def _link_problem(request, exc: RelationshipLinkError):
         return render(
             request, "relationships/admin_center/invitation_answered.html", {"rr": answered}
         )
-    status, heading = LINK_PROBLEMS[type(exc)]
     return render(
         request,
         "relationships/admin_center/link_problem.html",
-        {"heading": heading, "message": exc.message, "rr": answered},
-        status=status,
+        {"heading": LINK_PROBLEMS[exc.code], "message": exc.message, "rr": answered},
+        status=exc.status,
     )
 
 
@@ -55,7 +54,7 @@ def invitation(request, token):
     """The page the emailed link opens: sign in, then accept or decline."""
     try:
         relationship_request = relationships.relationship_request_open(token=token)
-    except RelationshipLinkError as exc:
+    except Refusal as exc:
         return _link_problem(request, exc)
     user = request.user
     context = {"rr": relationship_request}
@@ -82,10 +81,10 @@ def invitation(request, token):
             )
         try:
             answer(actor=user, token=token)
-        except RelationshipLinkError as exc:
+        except Refusal as exc:
+            if exc.code == RefusalCode.NOT_CUSTOMER_ADMIN:
+                return _not_customer_admin(request, relationship_request)
             return _link_problem(request, exc)
-        except relationships.NotCustomerAdmin:
-            return _not_customer_admin(request, relationship_request)
         return redirect(request.get_full_path())
     return render(request, "relationships/admin_center/invitation.html", context)
 

@@ -11,8 +11,9 @@ from api.services import (
     api_token_revoke,
     idempotent_responses_purge,
 )
-from lib.refusals import DomainError
+from lib.refusals import RefusalCode
 
+from ..refusals import refused
 from .conftest import token_for
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_token_is_stored_hashed_and_records_last_use(api, seller):
 
 
 def test_token_needs_a_name(seller):
-    with pytest.raises(DomainError):
+    with refused(RefusalCode.TOKEN_NAME_REQUIRED):
         api_token_create(actor=seller, name="  ")
 
 

@@ -94,9 +94,7 @@ def test_customer_validation(signed_in, seller, gcc_customer, data, customer):
 def _info_requested(submitted_by):
     request = PartnerRequestFactory(submitted_by=submitted_by)
     services.validation_request_screen(request_id=request.pk)
-    services.validation_request_decide(
-        request_id=request.pk, decision="info_requested", note=" ".join(XSS)
-    )
+    services.validation_request_request_info(request_id=request.pk, question=" ".join(XSS))
     return ValidationRequest.objects.get(pk=request.pk)
 
 

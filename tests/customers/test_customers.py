@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from customers import services
 from customers.models import Customer, CustomerRelationship
+from lib.refusals import RefusalCode
 from partners.models import PartnerType, Role
 from validation import services as validation_services
 from validation.codes import customer_gcc_qualification_grant
@@ -22,6 +23,7 @@ from ..factories import (
     customer_request_data,
     gcc_partner,
 )
+from ..refusals import refused
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("customers:list")
@@ -42,7 +44,7 @@ def issue_code(actor, *, remaining=None, name="County of Lincoln") -> Validation
             actor.partner, organization_name=name, domain=f"{uuid.uuid4().hex[:8]}.gov"
         ),
     )
-    validation_services.validation_request_decide(request_id=request.pk, decision="approved")
+    validation_services.validation_request_approve(request_id=request.pk)
     code = ValidationCode.objects.get(request=request)
     if remaining is not None:
         ValidationCode.objects.filter(pk=code.pk).update(remaining_creates=remaining)
@@ -204,7 +206,7 @@ class TestAddCustomer:
         assert "disabled" in page.split('name="special_qualification"')[1][:200]
 
     def test_a_partner_without_gcc_cannot_forge_a_gcc_create(self, admin_agent):
-        with pytest.raises(services.CustomerError, match="can't create GCC customers"):
+        with refused(RefusalCode.PARTNER_NOT_GCC):
             services.customer_create(
                 actor=admin_agent,
                 data={},
@@ -289,8 +291,8 @@ class TestAccountPage:
             data=customer_request_data(seller.partner),
             customer=customer,
         )
-        validation_services.validation_request_decide(
-            request_id=request.pk, decision="rejected", note="Not a government entity."
+        validation_services.validation_request_reject(
+            request_id=request.pk, reason="Not a government entity."
         )
         page = (
             client_for(seller)

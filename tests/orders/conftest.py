@@ -52,7 +52,7 @@ def approved_code(actor, domain="lincolncounty.gov"):
         submission_key=uuid.uuid4(),
         data=customer_request_data(actor.partner, domain=domain),
     )
-    validation_services.validation_request_decide(request_id=request.pk, decision="approved")
+    validation_services.validation_request_approve(request_id=request.pk)
     request.refresh_from_db()
     return request.validation_code
 

@@ -2,9 +2,13 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
+from lib.refusals import RefusalCode
 from partners.models import Role, User
-from partners.permissions import MATRIX, Action, RoleNotAllowed, allows, require, roles_allowed
+from partners.permissions import MATRIX, Action, allows, require, role_refusal, roles_allowed
+
+from ..refusals import refused
 
 Y, N = True, False
 ADMIN, SALES, HELPDESK, GLOBAL = (
@@ -62,9 +66,9 @@ def test_require_refuses_exactly_what_allows_refuses(action):
         if EXPECTED[action][role]:
             require(user, action)
         else:
-            with pytest.raises(RoleNotAllowed) as refused:
+            with refused(RefusalCode.ROLE_NOT_ALLOWED) as caught:
                 require(user, action)
-            assert refused.value.action == action
+            assert (caught.value.about, caught.value.status) == (action, 403)
 
 
 def test_roles_allowed_lists_the_table_row_in_role_order():
@@ -74,13 +78,21 @@ def test_roles_allowed_lists_the_table_row_in_role_order():
     assert roles_allowed(Action.MANAGE_USERS) == ["Global admin"]
 
 
-def test_refusals_name_who_may():
-    with pytest.raises(RoleNotAllowed, match="Only a global admin"):
-        require(partner_user(Role.ADMIN_AGENT), Action.MANAGE_USERS)
-    with pytest.raises(RoleNotAllowed, match="Only an admin agent or a global admin"):
-        require(partner_user(Role.SALES_AGENT), Action.SUBMIT_PARTNER_VALIDATION)
-    with pytest.raises(RoleNotAllowed, match="Your role does not allow this action."):
-        require(partner_user(Role.HELPDESK_AGENT), Action.PLACE_ORDERS)
+@pytest.mark.parametrize(
+    "role, action, message",
+    [
+        (Role.ADMIN_AGENT, Action.MANAGE_USERS, "Only a global admin can manage"),
+        (Role.SALES_AGENT, Action.SUBMIT_PARTNER_VALIDATION, "Only an admin agent or a global"),
+        (Role.HELPDESK_AGENT, Action.PLACE_ORDERS, "Your role can view customers but not order"),
+        (Role.HELPDESK_AGENT, Action.ADD_CUSTOMER, "Your role cannot add customers."),
+        (Role.SALES_AGENT, Action.EDIT_CUSTOMER, "Your role does not allow this action."),
+    ],
+)
+def test_refusals_say_what_the_role_may_not(role, action, message):
+    """Each action's own words, the same on every door (pages, services, API)."""
+    with refused(RefusalCode.ROLE_NOT_ALLOWED) as caught:
+        require(partner_user(role), action)
+    assert caught.value.message.startswith(message)
 
 
 @pytest.mark.parametrize(
@@ -97,10 +109,32 @@ def test_refusals_name_who_may():
 def test_a_user_without_a_partner_is_allowed_nothing(user):
     for action in Action:
         assert not allows(user, action)
-        with pytest.raises(RoleNotAllowed):
+        with refused(RefusalCode.ROLE_NOT_ALLOWED):
             require(user, action)
 
 
 @pytest.mark.django_db
 def test_the_reviewer_fixture_is_allowed_nothing(reviewer):
     assert not any(allows(reviewer, action) for action in Action)
+
+
+@pytest.mark.parametrize(
+    "url, action",
+    [
+        ("orders:new_customer", Action.ADD_CUSTOMER),
+        ("orders:new_customer_subscriptions", Action.PLACE_ORDERS),
+        ("orders:new_customer_review", Action.PLACE_ORDERS),
+        ("relationships:new", Action.REQUEST_RELATIONSHIP),
+        ("partners:user_list", Action.MANAGE_USERS),
+        ("partners:user_create", Action.MANAGE_USERS),
+    ],
+)
+def test_every_role_refusal_page_is_the_one_page_with_the_services_words(
+    client_for, helpdesk_agent, url, action
+):
+    client = client_for(helpdesk_agent)
+    for response in (client.get(reverse(url)), client.post(reverse(url), {})):
+        assert response.status_code == 403
+        assert response.templates[0].name == "partners/not_allowed.html"
+        assert response.context["message"] == role_refusal(action).message
+        assert response.context["roles"] == roles_allowed(action)

@@ -143,10 +143,8 @@ def build_world() -> World:
             contact_email="clerk@alphaisolcounty.gov",
         ),
     )
-    validation_services.validation_request_decide(
-        request_id=validation_request.pk,
-        decision="info_requested",
-        note="Which agency funds the Alphaisol tenant?",
+    validation_services.validation_request_request_info(
+        request_id=validation_request.pk, question="Which agency funds the Alphaisol tenant?"
     )
     validation_request.refresh_from_db()
 
@@ -157,7 +155,7 @@ def build_world() -> World:
             a.partner, organization_name="Alphaisol Water District", domain="alphaisolwater.gov"
         ),
     )
-    validation_services.validation_request_decide(request_id=coded.pk, decision="approved")
+    validation_services.validation_request_approve(request_id=coded.pk)
     coded.refresh_from_db()
     code = coded.validation_code
     gcc_customer = customer_services.customer_create(

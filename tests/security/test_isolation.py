@@ -32,13 +32,15 @@ from django.test import Client
 from django.urls import reverse
 
 from customers.models import Customer
-from orders.services import NOT_YOUR_SUBSCRIPTION, OrderError, subscription_update
+from lib.refusals import RefusalCode
+from orders.services import NOT_YOUR_SUBSCRIPTION, subscription_update
 from partners.models import ResellerQualification, Role
-from partners.permissions import REFUSALS, Action, RoleNotAllowed
+from partners.permissions import REFUSALS, Action, role_refusal
 from relationships.models import RelationshipRequest
 from relationships.services import LINK_SALT
 from validation.models import ValidationRequest
 
+from ..refusals import refused
 from .conftest import World
 from .sweep import (
     ADMIN,
@@ -375,13 +377,13 @@ TABLE: dict[str, Page] = {
                 Role.HELPDESK_AGENT,
                 "get",
                 403,
-                str(RoleNotAllowed(Action.REQUEST_RELATIONSHIP)),
+                role_refusal(Action.REQUEST_RELATIONSHIP).message,
             ),
             RoleCheck(
                 Role.HELPDESK_AGENT,
                 "post",
                 403,
-                str(RoleNotAllowed(Action.REQUEST_RELATIONSHIP)),
+                role_refusal(Action.REQUEST_RELATIONSHIP).message,
                 data={},
                 unchanged=lambda w: (
                     not RelationshipRequest.objects.filter(
@@ -424,7 +426,7 @@ TABLE: dict[str, Page] = {
                 Role.HELPDESK_AGENT,
                 method,
                 403,
-                str(RoleNotAllowed(Action.SUBMIT_CUSTOMER_VALIDATION)),
+                role_refusal(Action.SUBMIT_CUSTOMER_VALIDATION).message,
                 data={},
             )
             for method in ("get", "post")
@@ -907,11 +909,11 @@ def test_shared_customer_shows_each_partner_only_its_own(client, world, pattern)
 
 def test_other_partner_cannot_change_a_subscription_of_a_shared_customer(world):
     """The service's own guard, behind the views' 404: B manages the customer, not A's order."""
-    with pytest.raises(OrderError) as refused:
+    with refused(RefusalCode.NOT_YOUR_SUBSCRIPTION) as caught:
         subscription_update(
             actor=world.b.global_admin, subscription=world.shared_subscription, status="suspended"
         )
-    assert refused.value.message == NOT_YOUR_SUBSCRIPTION
+    assert caught.value.message == NOT_YOUR_SUBSCRIPTION
     # The control: A's own agent may.
     changed = subscription_update(
         actor=world.a.global_admin, subscription=world.shared_subscription, status="suspended"

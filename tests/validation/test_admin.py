@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from lib.refusals import RefusalCode
 from partners.models import Partner, ResellerQualification
 from validation import services
 from validation.codes import validation_code_consume
@@ -22,6 +23,7 @@ from ..factories import (
     customer_request_data,
     gcc_partner,
 )
+from ..refusals import refused
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:validation_validationrequest_changelist")
@@ -50,7 +52,7 @@ class TestQueue:
     def test_queue_filters_by_state(self, client_for, reviewer):
         PartnerRequestFactory(organization_name="Still Open")
         done = PartnerRequestFactory(organization_name="Already Done")
-        services.validation_request_decide(request_id=done.pk, decision="approved")
+        services.validation_request_approve(request_id=done.pk)
         page = client_for(reviewer).get(QUEUE, {"status__exact": "submitted"}).content.decode()
         assert "Still Open" in page and "Already Done" not in page
 
@@ -119,13 +121,20 @@ class TestDecisions:
         request.refresh_from_db()
         assert (request.status, request.info_request_message) == ("info_requested", "Agency?")
 
+    def test_an_unknown_decision_changes_nothing(self, client_for, reviewer):
+        request = PartnerRequestFactory()
+        response = client_for(reviewer).post(
+            decide_url(request), {"decision": "withdrawn", "note": "x"}, follow=True
+        )
+        assert "Unknown decision &#x27;withdrawn&#x27;." in response.content.decode()
+        request.refresh_from_db()
+        assert request.status == RequestState.SUBMITTED
+
     def test_a_stale_page_cannot_decide_twice(self, client_for, reviewer):
         request = PartnerRequestFactory()
         client = client_for(reviewer)
         stale_form = {"decision": "approved", "expected_state": "submitted"}
-        services.validation_request_decide(
-            request_id=request.pk, decision="rejected", note="Decided elsewhere first."
-        )
+        services.validation_request_reject(request_id=request.pk, reason="Decided elsewhere first.")
         response = client.post(decide_url(request), stale_form, follow=True)
         assert "already rejected" in response.content.decode()
         request.refresh_from_db()
@@ -135,7 +144,7 @@ class TestDecisions:
     def test_bulk_approve_decides_open_ones_and_skips_decided(self, client_for, reviewer):
         open_ones = PartnerRequestFactory.create_batch(3)
         decided = PartnerRequestFactory()
-        services.validation_request_decide(request_id=decided.pk, decision="rejected", note="No")
+        services.validation_request_reject(request_id=decided.pk, reason="No")
         response = client_for(reviewer).post(
             QUEUE,
             {
@@ -199,7 +208,7 @@ class TestCustomerRequestsInTheQueue:
 
     def test_search_by_validation_id(self, client_for, reviewer):
         request = self.make_customer_request()
-        services.validation_request_decide(request_id=request.pk, decision="approved")
+        services.validation_request_approve(request_id=request.pk)
         code = request.validation_code.validation_id
         PartnerRequestFactory(organization_name="Unrelated Org")
         page = client_for(reviewer).get(QUEUE, {"q": code}).content.decode()
@@ -293,9 +302,7 @@ class TestQueueColumnsAndFilters:
 class TestRequestPage:
     def test_earlier_requests_from_the_same_tenant(self, client_for, reviewer, admin_agent):
         first = PartnerRequestFactory(submitted_by=admin_agent)
-        services.validation_request_decide(
-            request_id=first.pk, decision="rejected", note="No agency reference given."
-        )
+        services.validation_request_reject(request_id=first.pk, reason="No agency reference given.")
         ValidationRequest.objects.filter(pk=first.pk).update(
             submitted_at=timezone.now() - timedelta(days=30)
         )
@@ -310,14 +317,14 @@ class TestRequestPage:
 
     def test_a_decided_request_has_no_decision_panel(self, client_for, reviewer):
         request = PartnerRequestFactory()
-        services.validation_request_decide(request_id=request.pk, decision="approved")
+        services.validation_request_approve(request_id=request.pk)
         page = client_for(reviewer).get(change_url(request)).content.decode()
         assert 'value="approved"' not in page and "Assign to me" not in page
         assert "Approved: Government_community_cloud granted." in page  # the timeline
 
     def test_decided_by_names_the_reviewer_or_the_simulated_reviewer(self, client_for, reviewer):
         by_machine = PartnerRequestFactory()
-        services.validation_request_decide(request_id=by_machine.pk, decision="approved")
+        services.validation_request_approve(request_id=by_machine.pk)
         by_person = PartnerRequestFactory()
         client_for(reviewer).post(
             decide_url(by_person),
@@ -356,7 +363,7 @@ class TestRequestPage:
 
     def test_a_decided_request_cannot_be_assigned(self, client_for, reviewer):
         request = PartnerRequestFactory()
-        services.validation_request_decide(request_id=request.pk, decision="approved")
+        services.validation_request_approve(request_id=request.pk)
         response = client_for(reviewer).post(assign_url(request), follow=True)
         assert "nothing left to assign" in response.content.decode()
         request.refresh_from_db()
@@ -414,9 +421,7 @@ class TestBulkActions:
 
     def test_bulk_approve_leaves_requests_waiting_for_information(self, client_for, reviewer):
         waiting = PartnerRequestFactory()
-        services.validation_request_decide(
-            request_id=waiting.pk, decision="info_requested", note="Agency?"
-        )
+        services.validation_request_request_info(request_id=waiting.pk, question="Agency?")
         self.post_action(client_for(reviewer), "approve_selected", [waiting])
         waiting.refresh_from_db()
         assert waiting.status == RequestState.INFO_REQUESTED
@@ -424,7 +429,7 @@ class TestBulkActions:
     def test_bulk_reject_asks_for_one_reason_then_rejects_the_open_ones(self, client_for, reviewer):
         open_ones = PartnerRequestFactory.create_batch(2)
         decided = PartnerRequestFactory()
-        services.validation_request_decide(request_id=decided.pk, decision="approved")
+        services.validation_request_approve(request_id=decided.pk)
         client = client_for(reviewer)
         selected = [*open_ones, decided]
         confirm = self.post_action(client, "reject_selected", selected)
@@ -524,7 +529,7 @@ class TestReviewerPermissionBoundaries:
             submission_key=uuid.uuid4(),
             data=customer_request_data(seller.partner),
         )
-        services.validation_request_decide(request_id=request.pk, decision="approved")
+        services.validation_request_approve(request_id=request.pk)
         code = ValidationCode.objects.get(request=request)
         client = client_for(reviewer)
         code_url = reverse("admin:validation_validationcode_change", args=[code.pk])
@@ -544,7 +549,7 @@ class TestReviewerPermissionBoundaries:
             submission_key=uuid.uuid4(),
             data=customer_request_data(seller.partner),
         )
-        services.validation_request_decide(request_id=request.pk, decision="approved")
+        services.validation_request_approve(request_id=request.pk)
         code = ValidationCode.objects.get(request=request)
         validation_code_consume(actor=seller, code_id=code.pk)
         client = client_for(reviewer)
@@ -562,11 +567,9 @@ class TestReviewerPermissionBoundaries:
 
     def test_the_service_refuses_a_non_reviewer(self, admin_agent):
         request = PartnerRequestFactory()
-        with pytest.raises(services.ReviewError, match="Only a Microsoft reviewer"):
-            services.validation_request_decide(
-                request_id=request.pk, decision="approved", actor=admin_agent
-            )
-        with pytest.raises(services.ReviewError, match="Only a Microsoft reviewer"):
+        with refused(RefusalCode.NOT_A_REVIEWER):
+            services.validation_request_approve(request_id=request.pk, actor=admin_agent)
+        with refused(RefusalCode.NOT_A_REVIEWER):
             services.validation_request_assign(request_id=request.pk, actor=admin_agent)
 
 
@@ -616,8 +619,8 @@ class TestBoundedQueries:
         with django_assert_max_num_queries(25) as small:
             assert client.get(url).status_code == 200
         for _ in range(3):
-            services.validation_request_decide(
-                request_id=request.pk, decision="info_requested", note="Which agency?"
+            services.validation_request_request_info(
+                request_id=request.pk, question="Which agency?"
             )
             services.validation_request_answer(actor=admin_agent, request=request, response="A")
         services.validation_request_assign(request_id=request.pk, actor=reviewer)
@@ -626,9 +629,7 @@ class TestBoundedQueries:
                 tenant_id=request.tenant_id,
                 submitted_at=request.submitted_at - timedelta(days=1),
             )
-            services.validation_request_decide(
-                request_id=earlier.pk, decision="rejected", note="No"
-            )
+            services.validation_request_reject(request_id=earlier.pk, reason="No")
         with django_assert_max_num_queries(len(small.captured_queries)):
             page = client.get(url)
         assert "All 15 in the queue" in page.content.decode()
@@ -638,8 +639,8 @@ def test_a_stale_page_cannot_approve_a_request_now_waiting_for_information(clien
     request = PartnerRequestFactory()
     services.validation_request_screen(request_id=request.pk)
     shown = {"decision": "approved", "expected_state": "in_review"}  # what the page showed
-    services.validation_request_decide(
-        request_id=request.pk, decision="info_requested", note="Asked by the simulated reviewer."
+    services.validation_request_request_info(
+        request_id=request.pk, question="Asked by the simulated reviewer."
     )
     response = client_for(reviewer).post(decide_url(request), shown, follow=True)
     assert "already information requested; nothing was changed" in response.content.decode()

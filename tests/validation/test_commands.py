@@ -145,8 +145,8 @@ class TestValidationReport:
     def requests(self):
         wednesday = datetime(2026, 11, 25, 10, 0, tzinfo=BUSINESS_TZ)  # before Thanksgiving
         approved = PartnerRequestFactory(submitted_at=wednesday, organization_name="Contoso, Inc.")
-        services.validation_request_decide(
-            request_id=approved.pk, decision="approved", now=wednesday + timedelta(days=5)
+        services.validation_request_approve(
+            request_id=approved.pk, now=wednesday + timedelta(days=5)
         )
         open_one = PartnerRequestFactory(submitted_at=wednesday + timedelta(days=1))
         PartnerRequestFactory(submitted_at=wednesday + timedelta(days=30))  # outside

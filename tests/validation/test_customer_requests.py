@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from lib.refusals import RefusalCode
 from partners.models import PartnerType, Role
 from validation import services
 from validation.codes import validation_code_list
@@ -18,6 +19,7 @@ from ..factories import (
     customer_request_data,
     gcc_partner,
 )
+from ..refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +49,7 @@ def submit(actor, customer=None, **overrides):
 
 
 def approve(request):
-    return services.validation_request_decide(request_id=request.pk, decision="approved")
+    return services.validation_request_approve(request_id=request.pk)
 
 
 class TestSubmit:
@@ -56,12 +58,12 @@ class TestSubmit:
         assert (request.kind, request.status) == ("customer", RequestState.SUBMITTED)
 
     def test_a_partner_without_gcc_is_refused(self, admin_agent):
-        with pytest.raises(services.ReviewError, match="until it holds"):
+        with refused(RefusalCode.PARTNER_NOT_GCC):
             submit(admin_agent)
 
     def test_helpdesk_is_refused(self, seller):
         helpdesk = UserFactory(partner=seller.partner, role=Role.HELPDESK_AGENT)
-        with pytest.raises(services.ReviewError, match="Your role does not allow"):
+        with refused(RefusalCode.ROLE_NOT_ALLOWED):
             submit(helpdesk)
 
     def test_indirect_reseller_gives_its_providers_tenant_id(self, reseller_agent):
@@ -72,24 +74,24 @@ class TestSubmit:
         self, reseller_agent
     ):
         partner = reseller_agent.partner
-        with pytest.raises(services.ReviewError) as exc:
+        with refused(RefusalCode.WRONG_TENANT_ID) as exc:
             submit(reseller_agent, tenant_id=partner.tenant_id)
         assert exc.value.field == "tenant_id"
         assert "indirect provider's commercial tenant ID" in exc.value.message
         assert str(partner.indirect_provider.tenant_id) in exc.value.message
 
     def test_another_partners_tenant_id_is_refused(self, seller, other_partner):
-        with pytest.raises(services.ReviewError, match="not your organization's"):
+        with refused(RefusalCode.WRONG_TENANT_ID):
             submit(seller, tenant_id=other_partner.tenant_id)
 
     def test_the_providers_azure_gcc_tenant_id_is_refused(self, reseller_agent):
         provider = reseller_agent.partner.indirect_provider
-        with pytest.raises(services.ReviewError, match="Azure GCC tenant ID"):
+        with refused(RefusalCode.AZURE_GCC_TENANT_ID):
             submit(reseller_agent, tenant_id=provider.azure_gcc_tenant_id)
 
     def test_one_open_request_per_customer_domain(self, seller):
         submit(seller)
-        with pytest.raises(services.ReviewError, match="already under review"):
+        with refused(RefusalCode.REQUEST_ALREADY_OPEN):
             submit(seller)
         assert ValidationRequest.objects.count() == 1
 
@@ -189,8 +191,8 @@ class TestSimulatedReviewer:
 class TestContactAnswerLink:
     def ask(self, seller):
         request = submit(seller)
-        services.validation_request_decide(
-            request_id=request.pk, decision="info_requested", note="Confirm the legal name."
+        services.validation_request_request_info(
+            request_id=request.pk, question="Confirm the legal name."
         )
         request.refresh_from_db()
         return request, services.answer_link_token(request)

@@ -21,12 +21,10 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=BUSINESS_TZ)  # a Friday afternoon
 
 def decided(*, submitted, decided_at, decision="approved"):
     request = PartnerRequestFactory(submitted_at=submitted)
-    services.validation_request_decide(
-        request_id=request.pk,
-        decision=decision,
-        note="No." if decision == "rejected" else "",
-        now=decided_at,
-    )
+    if decision == "rejected":
+        services.validation_request_reject(request_id=request.pk, reason="No.", now=decided_at)
+    else:
+        services.validation_request_approve(request_id=request.pk, now=decided_at)
     return request
 
 
@@ -37,9 +35,7 @@ class TestFigures:
         services.validation_request_screen(request_id=late.pk, now=NOW)
         services.validation_request_assign(request_id=late.pk, actor=reviewer, now=NOW)
         paused = PartnerRequestFactory(submitted_at=NOW - timedelta(days=6))
-        services.validation_request_decide(
-            request_id=paused.pk, decision="info_requested", note="Agency?", now=NOW
-        )
+        services.validation_request_request_info(request_id=paused.pk, question="Agency?", now=NOW)
         decided(submitted=NOW - timedelta(days=2), decided_at=NOW - timedelta(hours=1))
 
         figures = review_dashboard(now=NOW)

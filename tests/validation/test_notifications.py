@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gccportal.celery import app as celery_app
+from lib.refusals import RefusalCode
 from ops import notifications
 from ops.models import EmailNotification, EmailStatus
 from ops.notifications import email_send, emails_send_pending, notify_on_commit
@@ -29,6 +30,7 @@ from ..factories import (
     gcc_partner,
     partner_request_data,
 )
+from ..refusals import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -228,11 +230,8 @@ class TestEachEmail:
         assert request.reference in received.subject and "decision is expected by" in received.body
         assert "received the partner GCC validation for" in received.body
 
-        services.validation_request_decide(
-            request_id=request.pk,
-            decision="info_requested",
-            note="Your GSA schedule?",
-            actor=reviewer,
+        services.validation_request_request_info(
+            request_id=request.pk, question="Your GSA schedule?", actor=reviewer
         )
         (question,) = send_recorded("validation_info_requested")
         request.refresh_from_db()
@@ -246,17 +245,15 @@ class TestEachEmail:
         assert answered.to == [admin_agent.email]  # the partner user waiting on it
         assert "GS-35F-0119Y" in answered.body and "Pat Contact answered" in answered.subject
 
-        services.validation_request_decide(
-            request_id=request.pk, decision="rejected", note="Schedule expired.", actor=reviewer
+        services.validation_request_reject(
+            request_id=request.pk, reason="Schedule expired.", actor=reviewer
         )
         (rejected,) = send_recorded("validation_rejected")
         assert "Reason: Schedule expired." in rejected.body
 
     def test_an_answer_by_a_partner_user_in_the_portal_emails_nobody(self, admin_agent):
         request = PartnerRequestFactory(submitted_by=admin_agent)
-        services.validation_request_decide(
-            request_id=request.pk, decision="info_requested", note="Agency?"
-        )
+        services.validation_request_request_info(request_id=request.pk, question="Agency?")
         services.validation_request_answer(actor=admin_agent, request=request, response="DHS")
         assert not EmailNotification.objects.filter(template="validation_answered").exists()
 
@@ -265,7 +262,7 @@ class TestEachEmail:
         request = services.customer_validation_submit(
             actor=seller, submission_key=uuid.uuid4(), data=customer_request_data(seller.partner)
         )
-        services.validation_request_decide(request_id=request.pk, decision="approved")
+        services.validation_request_approve(request_id=request.pk)
         (approved,) = send_recorded("validation_approved")
         assert request.validation_code.validation_id in approved.body
         assert "it@lincolncounty.gov" in approved.to
@@ -273,9 +270,7 @@ class TestEachEmail:
     def test_each_transition_is_its_own_email_even_when_repeated(self, admin_agent):
         request = PartnerRequestFactory(submitted_by=admin_agent)
         for question in ("First question?", "Second question?"):
-            services.validation_request_decide(
-                request_id=request.pk, decision="info_requested", note=question
-            )
+            services.validation_request_request_info(request_id=request.pk, question=question)
             services.validation_request_answer(actor=admin_agent, request=request, response="A")
         first, second = send_recorded("validation_info_requested")
         assert "First question?" in first.body and "Second question?" in second.body
@@ -303,9 +298,9 @@ class TestEachEmail:
 
     def test_a_decision_that_loses_a_race_emails_nobody(self, reviewer):
         request = PartnerRequestFactory()
-        services.validation_request_decide(request_id=request.pk, decision="approved")
-        with pytest.raises(services.AlreadyDecided):
-            services.validation_request_decide(
-                request_id=request.pk, decision="rejected", note="Late.", actor=reviewer
+        services.validation_request_approve(request_id=request.pk)
+        with refused(RefusalCode.ALREADY_DECIDED):
+            services.validation_request_reject(
+                request_id=request.pk, reason="Late.", actor=reviewer
             )
         assert not EmailNotification.objects.filter(template="validation_rejected").exists()

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from lib.refusals import RefusalCode
 from validation import services
 from validation.models import RequestState, ValidationEvent, ValidationRequest
 
@@ -18,8 +19,8 @@ def test_two_deciders_at_once_make_one_decision(reviewer):
     services.validation_request_screen(request_id=request.pk)
 
     outcomes = run_together(
-        lambda: services.validation_request_decide(
-            request_id=request.pk, decision="rejected", actor=reviewer, note="Human says no."
+        lambda: services.validation_request_reject(
+            request_id=request.pk, actor=reviewer, reason="Human says no."
         ),
         lambda: services.simulated_review_decide(request_id=request.pk),
     )
@@ -27,7 +28,7 @@ def test_two_deciders_at_once_make_one_decision(reviewer):
     winners = [value for kind, value in outcomes if kind == "ok"]
     losers = [value for kind, value in outcomes if kind == "error"]
     assert len(winners) == 1, outcomes
-    assert len(losers) == 1 and isinstance(losers[0], services.AlreadyDecided), outcomes
+    assert len(losers) == 1 and losers[0].code == RefusalCode.ALREADY_DECIDED, outcomes
     request.refresh_from_db()
     assert request.status == winners[0].status
     decisions = ValidationEvent.objects.filter(
@@ -48,7 +49,7 @@ def test_two_submits_at_once_open_one_request(admin_agent):
 
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
     error = next(value for kind, value in outcomes if kind == "error")
-    assert isinstance(error, services.ReviewError)
+    assert error.code == RefusalCode.REQUEST_ALREADY_OPEN
     assert ValidationRequest.objects.count() == 1
 
 

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.core import mail
 
+from lib.refusals import RefusalCode
 from partners.models import PartnerType, ResellerQualification
-from partners.permissions import RoleNotAllowed
 from validation import services
 from validation.calendar import BUSINESS_TZ
 from validation.models import RequestState, ValidationRequest
@@ -18,6 +18,7 @@ from ..factories import (
     UserFactory,
     partner_request_data,
 )
+from ..refusals import refused
 
 pytestmark = pytest.mark.django_db
 WEDNESDAY_BEFORE_THANKSGIVING = datetime(2026, 11, 25, 10, 0, tzinfo=BUSINESS_TZ)
@@ -60,14 +61,14 @@ class TestPartnerValidationSubmit:
     @pytest.mark.parametrize("role", ["sales_agent", "helpdesk_agent"])
     def test_other_roles_are_refused(self, partner, role):
         agent = UserFactory(partner=partner, role=role)
-        with pytest.raises(services.ReviewError, match="Only an admin agent or a global admin"):
+        with refused(RefusalCode.ROLE_NOT_ALLOWED):
             submit(agent)
         assert not ValidationRequest.objects.exists()
 
     def test_indirect_reseller_is_sent_to_its_provider(self):
         reseller = IndirectResellerFactory()
         agent = UserFactory(partner=reseller)
-        with pytest.raises(services.ReviewError, match="work through your indirect provider"):
+        with refused(RefusalCode.NOT_DIRECT_BILL):
             submit(agent, tenant_id=reseller.indirect_provider.tenant_id)
 
     def test_indirect_provider_may_submit(self):
@@ -77,37 +78,37 @@ class TestPartnerValidationSubmit:
     def test_partner_not_enrolled_in_csp_is_refused(self, admin_agent):
         admin_agent.partner.csp_enrolled = False
         admin_agent.partner.save()
-        with pytest.raises(services.ReviewError, match="not enrolled in the Cloud Solution"):
+        with refused(RefusalCode.NOT_CSP_ENROLLED):
             submit(admin_agent)
 
     def test_someone_elses_tenant_id_is_refused_on_the_field(self, admin_agent, other_partner):
-        with pytest.raises(services.ReviewError) as exc:
+        with refused(RefusalCode.WRONG_TENANT_ID) as exc:
             submit(admin_agent, tenant_id=other_partner.tenant_id)
         assert exc.value.field == "tenant_id"
         assert str(admin_agent.partner.tenant_id) in exc.value.message
         assert not ValidationRequest.objects.exists()
 
     def test_azure_gcc_tenant_id_is_refused_saying_so(self, admin_agent):
-        with pytest.raises(services.ReviewError, match="This is an Azure GCC tenant ID") as exc:
+        with refused(RefusalCode.AZURE_GCC_TENANT_ID) as exc:
             submit(admin_agent, tenant_id=admin_agent.partner.azure_gcc_tenant_id)
         assert exc.value.field == "tenant_id"
 
     def test_a_second_open_request_is_refused(self, admin_agent):
         submit(admin_agent)
-        with pytest.raises(services.ReviewError, match="already has a partner GCC validation"):
+        with refused(RefusalCode.REQUEST_ALREADY_OPEN):
             submit(admin_agent)
         assert ValidationRequest.objects.count() == 1
 
     def test_a_qualified_partner_is_refused(self, admin_agent):
         request = submit(admin_agent)
-        services.validation_request_decide(request_id=request.pk, decision="approved")
-        with pytest.raises(services.ReviewError, match="already holds"):
+        services.validation_request_approve(request_id=request.pk)
+        with refused(RefusalCode.PARTNER_ALREADY_GCC):
             submit(admin_agent)
 
     def test_a_rejected_partner_may_submit_again(self, admin_agent, reviewer):
         first = submit(admin_agent)
-        services.validation_request_decide(
-            request_id=first.pk, decision="rejected", actor=reviewer, note="No agency reference."
+        services.validation_request_reject(
+            request_id=first.pk, actor=reviewer, reason="No agency reference."
         )
         assert submit(admin_agent).pk != first.pk
 
@@ -143,9 +144,7 @@ class TestScreen:
 class TestDecide:
     def test_approval_grants_government_community_cloud(self, reviewer):
         request = PartnerRequestFactory()
-        services.validation_request_decide(
-            request_id=request.pk, decision="approved", actor=reviewer
-        )
+        services.validation_request_approve(request_id=request.pk, actor=reviewer)
         request.refresh_from_db()
         assert request.status == RequestState.APPROVED
         assert request.decided_by == reviewer
@@ -155,28 +154,24 @@ class TestDecide:
 
     def test_rejection_needs_a_reason(self, reviewer):
         request = PartnerRequestFactory()
-        with pytest.raises(services.ReviewError, match="needs a reason"):
-            services.validation_request_decide(
-                request_id=request.pk, decision="rejected", actor=reviewer, note="  "
-            )
+        with refused(RefusalCode.REASON_REQUIRED):
+            services.validation_request_reject(request_id=request.pk, actor=reviewer, reason="  ")
         request.refresh_from_db()
         assert request.status == RequestState.SUBMITTED
 
     def test_rejection_keeps_the_profile_unchanged_and_records_the_reason(self, reviewer):
         request = PartnerRequestFactory()
-        services.validation_request_decide(
-            request_id=request.pk, decision="rejected", actor=reviewer, note="Not CSP."
-        )
+        services.validation_request_reject(request_id=request.pk, actor=reviewer, reason="Not CSP.")
         request.refresh_from_db()
         assert request.decision_reason == "Not CSP."
         assert not holds_gcc(request.partner)
 
     def test_a_decided_request_is_not_decided_again(self, reviewer):
         request = PartnerRequestFactory()
-        services.validation_request_decide(request_id=request.pk, decision="approved")
-        with pytest.raises(services.AlreadyDecided, match="already approved"):
-            services.validation_request_decide(
-                request_id=request.pk, decision="rejected", actor=reviewer, note="Late."
+        services.validation_request_approve(request_id=request.pk)
+        with refused(RefusalCode.ALREADY_DECIDED):
+            services.validation_request_reject(
+                request_id=request.pk, actor=reviewer, reason="Late."
             )
         request.refresh_from_db()
         assert (request.status, request.decided_by) == (RequestState.APPROVED, None)
@@ -184,12 +179,9 @@ class TestDecide:
     def test_a_stale_page_cannot_decide(self, reviewer):
         request = PartnerRequestFactory()
         services.validation_request_screen(request_id=request.pk)  # moved on since the page
-        with pytest.raises(services.AlreadyDecided):
-            services.validation_request_decide(
-                request_id=request.pk,
-                decision="approved",
-                actor=reviewer,
-                expected_states=[RequestState.SUBMITTED],
+        with refused(RefusalCode.ALREADY_DECIDED):
+            services.validation_request_approve(
+                request_id=request.pk, actor=reviewer, expected_states=[RequestState.SUBMITTED]
             )
 
     def test_information_request_pauses_the_clock_and_the_answer_resumes_it(
@@ -199,11 +191,10 @@ class TestDecide:
         request = PartnerRequestFactory(submitted_by=admin_agent, submitted_at=submitted)
         assert request.due_at == submitted + timedelta(days=2)
         asked = submitted + timedelta(days=1)
-        services.validation_request_decide(
+        services.validation_request_request_info(
             request_id=request.pk,
-            decision="info_requested",
             actor=reviewer,
-            note="Send your GSA schedule number.",
+            question="Send your GSA schedule number.",
             now=asked,
         )
         answered = asked + timedelta(days=5)
@@ -217,17 +208,17 @@ class TestDecide:
 
     def test_information_request_needs_a_message(self, reviewer):
         request = PartnerRequestFactory()
-        with pytest.raises(services.ReviewError, match="Say what information"):
-            services.validation_request_decide(
-                request_id=request.pk, decision="info_requested", actor=reviewer
+        with refused(RefusalCode.QUESTION_REQUIRED):
+            services.validation_request_request_info(
+                request_id=request.pk, actor=reviewer, question=""
             )
 
     def test_a_sales_agent_cannot_answer_for_the_partner(self, reviewer, sales_agent):
         request = PartnerRequestFactory(partner=sales_agent.partner)
-        services.validation_request_decide(
-            request_id=request.pk, decision="info_requested", actor=reviewer, note="Why?"
+        services.validation_request_request_info(
+            request_id=request.pk, actor=reviewer, question="Why?"
         )
-        with pytest.raises(RoleNotAllowed):
+        with refused(RefusalCode.ROLE_NOT_ALLOWED):
             services.validation_request_answer(actor=sales_agent, request=request, response="x")
 
 
@@ -274,8 +265,8 @@ class TestSweep:
     def test_a_human_decision_first_wins(self, reviewer):
         request = PartnerRequestFactory()
         services.validation_request_screen(request_id=request.pk)
-        services.validation_request_decide(
-            request_id=request.pk, decision="rejected", actor=reviewer, note="Wrong org."
+        services.validation_request_reject(
+            request_id=request.pk, actor=reviewer, reason="Wrong org."
         )
         report = services.sweep_reviews(now=request.due_at + timedelta(days=1))
         assert report.decided == {}
@@ -289,7 +280,7 @@ class TestEmails:
     ):
         request = PartnerRequestFactory(submitted_by=admin_agent)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            services.validation_request_decide(request_id=request.pk, decision="approved")
+            services.validation_request_approve(request_id=request.pk)
         assert len(callbacks) == 1  # the email is sent after commit, not before
         assert mail.outbox == []
         (message,) = send_recorded("validation_approved")

@@ -12,11 +12,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from lib.refusals import RefusalCode
 from validation import services
 from validation.models import RequestState, ValidationEvent, ValidationRequest
 
 from ..concurrency import run_together
 from ..factories import PartnerRequestFactory, UserFactory
+from ..refusals import refused
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:validation_validationrequest_changelist")
@@ -153,8 +155,8 @@ def make_stuck(failing, request) -> ValidationRequest:
 
 def test_a_reviewer_deciding_a_stuck_request_clears_it(failing, reviewer):
     request = make_stuck(failing, in_review(1)[0])
-    services.validation_request_decide(
-        request_id=request.pk, decision="rejected", actor=reviewer, note="Checked by hand: no."
+    services.validation_request_reject(
+        request_id=request.pk, actor=reviewer, reason="Checked by hand: no."
     )
     request.refresh_from_db()
     assert (request.status, request.stuck_at, request.sweep_error) == ("rejected", None, "")
@@ -162,10 +164,10 @@ def test_a_reviewer_deciding_a_stuck_request_clears_it(failing, reviewer):
 
 def test_retrying_needs_a_reviewer_and_a_stuck_request(failing, reviewer, admin_agent):
     (fine,) = in_review(1)
-    with pytest.raises(services.ReviewError, match="not stuck"):
+    with refused(RefusalCode.NOT_STUCK):
         services.validation_request_retry(request_id=fine.pk, actor=reviewer)
     stuck = make_stuck(failing, in_review(1)[0])
-    with pytest.raises(services.ReviewError, match="Only a Microsoft reviewer"):
+    with refused(RefusalCode.NOT_A_REVIEWER):
         services.validation_request_retry(request_id=stuck.pk, actor=admin_agent)
     outcome = services.validation_requests_bulk_retry(
         request_ids=[fine.pk, stuck.pk], actor=reviewer

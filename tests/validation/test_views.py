@@ -124,8 +124,8 @@ class TestRequestPage:
 
     def test_rejection_reason_is_shown(self, client_for, admin_agent, reviewer):
         request = PartnerRequestFactory(submitted_by=admin_agent)
-        services.validation_request_decide(
-            request_id=request.pk, decision="rejected", actor=reviewer, note="No agency ref."
+        services.validation_request_reject(
+            request_id=request.pk, actor=reviewer, reason="No agency ref."
         )
         page = client_for(admin_agent).get(reverse("validation:detail", args=[request.uuid]))
         assert "No agency ref." in page.content.decode()
@@ -149,8 +149,8 @@ class TestRequestPage:
         self, client_for, admin_agent, reviewer
     ):
         request = PartnerRequestFactory(submitted_by=admin_agent)
-        services.validation_request_decide(
-            request_id=request.pk, decision="info_requested", actor=reviewer, note="Schedule?"
+        services.validation_request_request_info(
+            request_id=request.pk, actor=reviewer, question="Schedule?"
         )
         client = client_for(admin_agent)
         url = reverse("validation:answer", args=[request.uuid])
@@ -165,8 +165,8 @@ class TestRequestPage:
     ):
         request = PartnerRequestFactory(submitted_by=admin_agent)
         for round_ in range(15):
-            services.validation_request_decide(
-                request_id=request.pk, decision="info_requested", actor=reviewer, note=f"Q{round_}"
+            services.validation_request_request_info(
+                request_id=request.pk, actor=reviewer, question=f"Q{round_}"
             )
             services.validation_request_answer(actor=admin_agent, request=request, response="A")
         client = client_for(admin_agent)
@@ -183,9 +183,7 @@ class TestProfileAndHomePages:
     ):
         for _ in range(30):
             request = PartnerRequestFactory(submitted_by=admin_agent)
-            services.validation_request_decide(
-                request_id=request.pk, decision="rejected", actor=reviewer, note="No."
-            )
+            services.validation_request_reject(request_id=request.pk, actor=reviewer, reason="No.")
         client = client_for(admin_agent)
         with django_assert_max_num_queries(12):
             assert client.get(reverse(name)).status_code == 200
@@ -202,7 +200,7 @@ class TestProfileAndHomePages:
 
     def test_profile_shows_the_qualification_after_approval(self, client_for, admin_agent):
         request = PartnerRequestFactory(submitted_by=admin_agent)
-        services.validation_request_decide(request_id=request.pk, decision="approved")
+        services.validation_request_approve(request_id=request.pk)
         page = client_for(admin_agent).get(reverse("profile")).content.decode()
         assert "Government_community_cloud" in page
         assert "None yet." not in page

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal
 from orders.services import offers_import
 
 BOOLEAN_FIELDS = {"is_gcc", "is_active", "offer_id_documented"}
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError("Give a .csv or a .json file.")
         try:
             report = offers_import(rows=rows)
-        except DomainError as exc:
+        except Refusal as exc:
             raise CommandError(f"Nothing imported. {exc.message}") from exc
         self.stdout.write(
             self.style.SUCCESS(

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal
 from orders.models import Order
 from orders.selectors import order_find, stuck_orders
 from orders.services import order_retry
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                     order = order_retry(order_id=order_find(reference).pk)
                 except Order.DoesNotExist as exc:
                     raise CommandError(f"No order {reference!r}.") from exc
-                except DomainError as exc:
+                except Refusal as exc:
                     raise CommandError(exc.message) from exc
                 self.stdout.write(
                     self.style.SUCCESS(f"{order.reference} put back: the next sweep provisions it.")

@@ -3,8 +3,9 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 
 from lib.cli import read_new_password
+from lib.refusals import Refusal
 from partners.models import Partner, Role
-from partners.services import PartnerError, agent_provision
+from partners.services import agent_provision
 
 
 def _partner(value: str) -> Partner:
@@ -56,7 +57,7 @@ class Command(BaseCommand):
                 first_name=first_name,
                 last_name=last_name,
             )
-        except PartnerError as exc:
+        except Refusal as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
             self.style.SUCCESS(f"{user.username} created: {Role(role).label}, {organization.name}.")

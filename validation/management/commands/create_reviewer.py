@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from lib.cli import read_new_password
-from lib.refusals import DomainError
+from lib.refusals import Refusal
 from validation.reviewers import REVIEWERS_GROUP, reviewer_add
 
 
@@ -29,6 +29,6 @@ class Command(BaseCommand):
                 first_name=first_name,
                 last_name=last_name,
             )
-        except DomainError as exc:
+        except Refusal as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(f"Reviewer {user.username} created."))

@@ -1,10 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from lib.refusals import DomainError
+from lib.refusals import Refusal
 from partners.models import User
-from validation.models import RequestState, ValidationRequest
+from validation.models import ValidationRequest
 from validation.selectors import validation_request_find
-from validation.services import validation_request_decide
+from validation.services import (
+    validation_request_approve,
+    validation_request_reject,
+    validation_request_request_info,
+)
 
 OPS_LABEL = "Ops (manage.py review)"
 
@@ -45,21 +49,15 @@ class Command(BaseCommand):
                 actor = User.objects.get(username=by)
             except User.DoesNotExist as exc:
                 raise CommandError(f"No user {by!r}.") from exc
-        if approve:
-            decision, note = RequestState.APPROVED, ""
-        elif reject is not None:
-            decision, note = RequestState.REJECTED, reject
-        else:
-            decision, note = RequestState.INFO_REQUESTED, request_info
+        decider = {"request_id": found.pk, "actor": actor, "actor_label": OPS_LABEL}
         try:
-            decided = validation_request_decide(
-                request_id=found.pk,
-                decision=decision,
-                actor=actor,
-                actor_label=OPS_LABEL,
-                note=note,
-            )
-        except DomainError as exc:
+            if approve:
+                decided = validation_request_approve(**decider)
+            elif reject is not None:
+                decided = validation_request_reject(reason=reject, **decider)
+            else:
+                decided = validation_request_request_info(question=request_info, **decider)
+        except Refusal as exc:
             raise CommandError(f"{found.reference}: {exc.message}") from exc
         self.stdout.write(
             self.style.SUCCESS(
