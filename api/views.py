@@ -30,9 +30,9 @@ from orders.selectors import (
     subscription_list,
 )
 from partners.models import PartnerType
-from partners.selectors import partner_find
+from partners.selectors import indirect_reseller_list, partner_find
 from relationships import services as relationship_services
-from relationships.selectors import indirect_provider_list, indirect_reseller_list
+from relationships.selectors import indirect_provider_list
 from validation import services as validation_services
 from validation.models import SpecialQualification
 from validation.selectors import (

@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from lib.formfields import phone_field, us_state_field, us_zip_code_field
-from partners.models import Partner
+from partners.models import Partner, PartnerType
+from partners.selectors import indirect_reseller_list
 from validation.codes import CODE_USED_UP, validation_code_list
 from validation.models import SpecialQualificationKind
 
@@ -90,9 +91,8 @@ class CustomerAccountForm(forms.Form):
         self.fields["validation_code"].used_up = validation_code_list(
             actor=actor, usable_only=False
         ).filter(remaining_creates=0)
-        resellers = Partner.objects.filter(indirect_provider_id=actor.partner_id)
-        if actor.partner.partner_type == "indirect_provider":
-            self.fields["indirect_reseller"].queryset = resellers
+        if actor.partner.partner_type == PartnerType.INDIRECT_PROVIDER:
+            self.fields["indirect_reseller"].queryset = indirect_reseller_list(actor=actor)
         else:
             del self.fields["indirect_reseller"]
         if not gcc_enabled:

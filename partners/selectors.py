@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Partner, ResellerQualification, ResellerQualificationKind, User
+from .models import Partner, PartnerType, ResellerQualification, ResellerQualificationKind, User
 
 
 def partner_get_profile(*, actor: User) -> Partner:
@@ -38,3 +38,13 @@ def user_list(*, actor: User) -> QuerySet[User]:
 
 def user_get(*, actor: User, public_id) -> User:
     return User.objects.get(partner_id=actor.partner_id, public_id=public_id)
+
+
+def indirect_reseller_list(*, actor: User) -> QuerySet[Partner]:
+    """The indirect resellers of the actor's partner if it is an indirect provider (none
+    otherwise): those it may name on a relationship request or a new customer."""
+    if actor.partner.partner_type != PartnerType.INDIRECT_PROVIDER:
+        return Partner.objects.none()
+    return Partner.objects.filter(
+        indirect_provider_id=actor.partner_id, partner_type=PartnerType.INDIRECT_RESELLER
+    )

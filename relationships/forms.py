@@ -1,8 +1,7 @@
 from django import forms
 
 from partners.models import PartnerType
-
-from .selectors import indirect_reseller_list
+from partners.selectors import indirect_reseller_list
 
 
 class RelationshipRequestForm(forms.Form):

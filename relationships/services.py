@@ -66,15 +66,6 @@ def _link_expired(request: RelationshipRequest) -> Refusal:
 # --- Creating ---------------------------------------------------------------------------------
 
 
-def indirect_reseller_choices(*, actor: User) -> QuerySet[Partner]:
-    """The indirect resellers an indirect provider may name on a request (none for others)."""
-    if actor.partner.partner_type != PartnerType.INDIRECT_PROVIDER:
-        return Partner.objects.none()
-    return Partner.objects.filter(
-        indirect_provider_id=actor.partner_id, partner_type=PartnerType.INDIRECT_RESELLER
-    )
-
-
 @transaction.atomic
 def relationship_request_create(
     *, actor: User, indirect_reseller: Partner | None = None, now: datetime | None = None
