@@ -9,12 +9,15 @@ from partners.models import User
 from validation.models import (
     OPEN_STATES,
     RequestState,
-    SpecialQualification,
     SpecialQualificationKind,
     ValidationEvent,
     ValidationRequest,
 )
-from validation.selectors import QualificationState, customer_special_qualification_list
+from validation.selectors import (
+    QualificationState,
+    customer_holds_gcc_expression,
+    customer_special_qualification_list,
+)
 
 from .models import Customer, CustomerRelationship
 
@@ -47,9 +50,7 @@ def _customers(actor: User) -> QuerySet[Customer]:
     )
     indirect_reseller = _relationships(actor).values("indirect_reseller__tenant_id")[:1]
     return Customer.objects.filter(relationships__partner_id=actor.partner_id).annotate(
-        has_gcc=Exists(
-            SpecialQualification.objects.filter(customer=OuterRef("pk"), qualification=GCC)
-        ),
+        has_gcc=customer_holds_gcc_expression(),
         latest_request_status=Subquery(latest_request.values("status")[:1]),
         # The Microsoft ID of the indirect reseller the customer belongs to, if any.
         indirect_reseller_tenant_id=Subquery(indirect_reseller),

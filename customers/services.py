@@ -18,6 +18,7 @@ from validation.codes import (
     validation_code_list,
 )
 from validation.models import SpecialQualification, SpecialQualificationKind
+from validation.selectors import customer_holds_gcc
 
 from .models import Customer, CustomerRelationship
 
@@ -118,7 +119,7 @@ def customer_gcc_qualification_set(
     if not validation_id:
         raise Refusal(RefusalCode.CODE_REQUIRED, CODE_REQUIRED, field="validation_code")
     Customer.objects.select_for_update().filter(pk=customer.pk).first()
-    if SpecialQualification.objects.filter(customer=customer, qualification=GCC).exists():
+    if customer_holds_gcc(customer):
         raise Refusal(
             RefusalCode.CUSTOMER_ALREADY_GCC, CUSTOMER_ALREADY_QUALIFIED, field="qualification"
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from lib.refusals import Refusal, RefusalCode
 from partners.models import Partner
 from partners.selectors import partner_holds_gcc
-from validation.models import SpecialQualificationKind
+from validation.selectors import customer_holds_gcc
 
 from .models import Offer, Subscription, SubscriptionStatus
 
@@ -50,9 +50,7 @@ class PurchaseContext:
         ).values_list("offer__product_family", flat=True)
         return cls(
             partner_holds_gcc=partner_holds_gcc(partner),
-            customer_is_gcc=customer.special_qualifications.filter(
-                qualification=SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
-            ).exists(),
+            customer_is_gcc=customer_holds_gcc(customer),
             owned_families=frozenset(owned),
         )
 

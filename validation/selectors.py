@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partners.models import User
@@ -25,6 +25,21 @@ from .models import (
 )
 
 GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
+
+
+# --- "The customer holds GCC": the one place it is written ---------------------------------
+
+
+def customer_holds_gcc(customer) -> bool:
+    """Whether the customer holds the Government Community Cloud special qualification."""
+    return SpecialQualification.objects.filter(customer=customer, qualification=GCC).exists()
+
+
+def customer_holds_gcc_expression(customer_ref: str = "pk") -> Exists:
+    """The same, as an expression to annotate a customer queryset with (one query per list)."""
+    return Exists(
+        SpecialQualification.objects.filter(customer=OuterRef(customer_ref), qualification=GCC)
+    )
 
 
 def validation_request_list(*, actor: User) -> QuerySet[ValidationRequest]:

@@ -40,12 +40,11 @@ from .models import (
     OPEN_STATES,
     RequestKind,
     RequestState,
-    SpecialQualificationKind,
     ValidationEvent,
     ValidationRequest,
 )
 from .reviewers import DECIDE_PERMISSION
-from .selectors import validation_request_for_submission
+from .selectors import customer_holds_gcc, validation_request_for_submission
 
 logger = logging.getLogger(__name__)
 
@@ -180,12 +179,7 @@ def customer_validation_refusal(*, actor: User, customer=None) -> Refusal | None
         return permissions.role_refusal(Action.SUBMIT_CUSTOMER_VALIDATION)
     if not partner_holds_gcc(actor.partner):
         return Refusal(RefusalCode.PARTNER_NOT_GCC, NOT_GCC_ENABLED)
-    if (
-        customer is not None
-        and customer.special_qualifications.filter(
-            qualification=SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
-        ).exists()
-    ):
+    if customer is not None and customer_holds_gcc(customer):
         return Refusal(RefusalCode.CUSTOMER_ALREADY_GCC, CUSTOMER_ALREADY_GCC)
     return None
 
