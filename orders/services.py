@@ -15,11 +15,11 @@ from customers.models import Customer, CustomerRelationship
 from customers.services import customer_create
 from lib.queue import enqueue_on_commit
 from lib.refusals import Refusal, RefusalCode
+from lib.sweeps import sweep_one_at_a_time, sweep_reset
 from ops.notifications import notify_on_commit
 from partners import permissions
 from partners.models import Partner, User
 from partners.permissions import Action
-from validation.services import SWEEP_RESET, sweep_one_at_a_time
 
 from .eligibility import PurchaseContext, offer_refusal
 from .models import Offer, Order, OrderLine, OrderStatus, Subscription, SubscriptionStatus
@@ -257,9 +257,8 @@ def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
         )
     order.status = OrderStatus.COMPLETED
     order.completed_at = now
-    for name, value in SWEEP_RESET.items():  # earlier failed tries no longer matter
-        setattr(order, name, value)
-    order.save(update_fields=["status", "completed_at", *SWEEP_RESET])
+    # Earlier failed tries no longer matter.
+    order.save(update_fields=["status", "completed_at", *sweep_reset(order)])
     _notify_order_completed(order, lines)
     logger.info("order %s provisioned", order.pk)
     return True
@@ -291,7 +290,7 @@ def orders_sweep_pending(
     """Provision orders still pending after ``older_than`` (their task was lost: the broker was
     down, or a worker died); return the ids provisioned. Each order is claimed (``skip_locked``)
     and provisioned on its own transaction: one that raises is retried by the next sweeps, then
-    set aside as stuck, and never holds up the others (validation.services.sweep_one_at_a_time).
+    set aside as stuck, and never holds up the others (lib.sweeps.sweep_one_at_a_time).
     """
     now = now or timezone.now()
     pending = Order.objects.filter(
@@ -309,9 +308,7 @@ def order_retry(*, order_id: int) -> Order:
     order = Order.objects.select_for_update().get(pk=order_id)
     if order.stuck_at is None:
         raise Refusal(RefusalCode.NOT_STUCK, ORDER_NOT_STUCK.format(reference=order.reference))
-    for name, value in SWEEP_RESET.items():
-        setattr(order, name, value)
-    order.save(update_fields=list(SWEEP_RESET))
+    order.save(update_fields=sweep_reset(order))
     logger.info("order %s put back for the provisioning sweep", order.pk)
     return order
 

@@ -8,19 +8,17 @@ expects (``_lock``), so the loser changes nothing and is told so (ALREADY_DECIDE
 
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from lib.queue import enqueue_on_commit
 from lib.refusals import Refusal, RefusalCode, refuse_nul
+from lib.sweeps import SWEEP_RESET, sweep_one_at_a_time, sweep_reset
 from partners import permissions
 from partners.models import User
 from partners.permissions import Action
@@ -62,9 +60,6 @@ NOT_SAFE_TO_BULK_APPROVE = (
     "Not every eligibility check holds: open the request and decide it on its own."
 )
 NOT_STUCK = "This request is not stuck: the sweep takes it as usual; nothing to retry."
-# Whoever moves a request on (the review starts, a decision, a retry) clears the sweep's
-# bookkeeping: only failures in a row count, and a decided request is not stuck.
-SWEEP_RESET = {"sweep_attempts": 0, "sweep_error": "", "stuck_at": None}
 
 
 def _event(request, *, to_state, from_state="", actor=None, label="", note="", now=None):
@@ -263,11 +258,9 @@ def validation_request_screen(*, request_id: int, now: datetime | None = None) -
     request.status = RequestState.IN_REVIEW
     request.screened_at = now
     request.checklist = [f.as_dict() for f in request_findings(request)]
-    for name, value in SWEEP_RESET.items():
-        setattr(request, name, value)
     _save(
         request,
-        ["status", "screened_at", "checklist", *SWEEP_RESET],
+        ["status", "screened_at", "checklist", *sweep_reset(request)],
         actor=None,
         reason="Review started; eligibility checklist recorded.",
     )
@@ -564,83 +557,6 @@ def simulated_review_decide(*, request_id: int, now: datetime | None = None) -> 
 
 
 @dataclass
-class SweepOutcome:
-    done: dict[int, object] = field(default_factory=dict)  # pk -> what the work returned
-    failed: dict[int, str] = field(default_factory=dict)  # pk -> "ExceptionClass: message"
-    stuck: list[int] = field(default_factory=list)  # set aside by this sweep
-
-
-def sweep_one_at_a_time(
-    candidates: QuerySet, work: Callable[[int], object], *, limit: int, now: datetime
-) -> SweepOutcome:
-    """Run ``work(pk)`` on up to ``limit`` of ``candidates`` (in their order), each claimed and
-    committed on its own transaction: ``select_for_update(skip_locked=True)`` on that one row,
-    so two sweeps on PostgreSQL split the work and never take the same item.
-
-    An item whose work raises is rolled back alone (a savepoint), counted as a failed attempt
-    while still locked, and set aside as stuck after ``GCC_SWEEP_MAX_ATTEMPTS`` failures in a
-    row; the sweep goes on with the rest. Each item is tried at most once per sweep.
-    ``candidates`` is a queryset of a model with ``sweep_attempts``, ``sweep_error`` and
-    ``stuck_at`` that leaves stuck items out. The orders' provisioning sweep uses it too.
-    """
-    outcome = SweepOutcome()
-    tried: list[int] = []
-    for _ in range(limit):
-        with transaction.atomic():
-            pk = (
-                candidates.select_for_update(skip_locked=True)
-                .exclude(pk__in=tried)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if pk is None:
-                break
-            tried.append(pk)
-            try:
-                with transaction.atomic():
-                    outcome.done[pk] = work(pk)
-            except Exception as exc:  # one bad item must not stop the others
-                outcome.failed[pk], stuck = _sweep_failure_record(
-                    candidates.model, pk, exc, now=now
-                )
-                if stuck:
-                    outcome.stuck.append(pk)
-    return outcome
-
-
-def _short_error(exc: Exception) -> str:
-    lines = str(exc).strip().splitlines()
-    return (f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__)[:300]
-
-
-def _sweep_failure_record(model, pk: int, exc: Exception, *, now: datetime) -> tuple[str, bool]:
-    """Count a failed try on the item (locked by the caller); return its error and whether it
-    is now stuck. The full traceback goes to the log."""
-    item = model.objects.get(pk=pk)
-    item.sweep_attempts += 1
-    item.sweep_error = _short_error(exc)
-    limit = settings.GCC_SWEEP_MAX_ATTEMPTS
-    stuck = item.sweep_attempts >= limit
-    if stuck:
-        item.stuck_at = now
-    item._change_reason = f"Sweep attempt {item.sweep_attempts} of {limit} failed" + (
-        ": set aside (stuck)." if stuck else "."
-    )  # the history row's reason (validation requests)
-    item.save(update_fields=list(SWEEP_RESET))
-    logger.error(
-        "sweep: %s %s failed (attempt %d of %d)%s",
-        model._meta.label,
-        pk,
-        item.sweep_attempts,
-        limit,
-        ", set aside as stuck" if stuck else "",
-        exc_info=exc,
-        extra={"item": f"{model._meta.label_lower}:{pk}", "stuck": stuck},
-    )
-    return item.sweep_error, stuck
-
-
-@dataclass
 class SweepReport:
     screened: list[int] = field(default_factory=list)
     decided: dict[int, str] = field(default_factory=dict)
@@ -662,8 +578,8 @@ def sweep_reviews(*, now: datetime | None = None, batch_size: int = 50) -> Sweep
     """Screen whatever was never screened and decide whatever is due. Safe to run anywhere, twice.
 
     Each request is claimed, screened or decided, and committed on its own (see
-    ``sweep_one_at_a_time``): one that raises is retried by the next sweeps, then set aside as
-    stuck, and never holds up the others.
+    ``lib.sweeps.sweep_one_at_a_time``): one that raises is retried by the next sweeps, then
+    set aside as stuck, and never holds up the others.
     """
     now = now or timezone.now()
     waiting = ValidationRequest.objects.filter(stuck_at__isnull=True)
@@ -695,9 +611,12 @@ def validation_request_retry(*, request_id: int, actor: User) -> ValidationReque
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.stuck_at is None:
         raise Refusal(RefusalCode.NOT_STUCK, NOT_STUCK)
-    for name, value in SWEEP_RESET.items():
-        setattr(request, name, value)
-    _save(request, SWEEP_RESET, actor=actor, reason="Put back for the sweep after it was stuck.")
+    _save(
+        request,
+        sweep_reset(request),
+        actor=actor,
+        reason="Put back for the sweep after it was stuck.",
+    )
     logger.info("validation request %s put back for the sweep by %s", request.pk, actor)
     return request
 

@@ -13,7 +13,7 @@ from partners.permissions import Action
 
 from . import selectors, services
 from .forms import InfoResponseForm, PartnerValidationForm
-from .models import ValidationRequest
+from .models import RequestKind, ValidationRequest
 
 
 def _request_or_404(request, request_uuid) -> ValidationRequest:
@@ -187,7 +187,7 @@ def organization_profile(request):
             "holds_gcc": partner_selectors.partner_holds_gcc(partner),
             "validation_refusal": services.partner_validation_refusal(actor=request.user),
             "requests": selectors.validation_request_list(actor=request.user).filter(
-                kind="partner"
+                kind=RequestKind.PARTNER
             )[:10],
         },
     )
