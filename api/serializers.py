@@ -8,11 +8,15 @@ Input serializers are matched case-insensitively (``keys.match_keys``).
 """
 
 import hashlib
+from dataclasses import asdict
 from datetime import UTC
 
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 
+from customers.services import BillingProfile, CustomerDetails
+from lib.formfields import DOMAIN_PREFIX_REGEX, PHONE_INVALID, PHONE_REGEX
+from validation.intake import CustomerIntake
 from validation.models import OPEN_STATES, RequestState, SpecialQualificationKind
 
 COUNTRY = "US"
@@ -210,7 +214,13 @@ class AddressInSerializer(serializers.Serializer):
     middleName = serializers.CharField(required=False, allow_blank=True)
     lastName = serializers.CharField(max_length=50)
     emailAddress = serializers.CharField(required=False, allow_blank=True)
-    phoneNumber = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    phoneNumber = serializers.RegexField(
+        PHONE_REGEX,
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        error_messages={"invalid": PHONE_INVALID},
+    )
 
     def validate_country(self, value):
         if value.upper() != COUNTRY:
@@ -292,7 +302,7 @@ CustomerCollectionSerializer = collection_serializer("CustomerCollection", Custo
 
 class CompanyProfileInSerializer(serializers.Serializer):
     domain = serializers.RegexField(
-        r"(?i)^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]\.onmicrosoft\.com$",
+        rf"(?i)^{DOMAIN_PREFIX_REGEX}\.onmicrosoft\.com$",
         error_messages={
             "invalid": "Use prefix.onmicrosoft.com, the prefix 3 to 42 letters, digits or "
             "hyphens (not at the start or the end)."
@@ -317,21 +327,50 @@ class CustomerCreateSerializer(serializers.Serializer):
     associatedPartnerId = serializers.UUIDField(required=False, allow_null=True)
 
 
-def customer_fields_from_billing(billing: dict) -> dict:
-    """The Customer model's fields from a billing profile (create and PUT)."""
+def billing_profile_from(billing: dict, *, phone_fallback: str = "") -> BillingProfile:
+    """The service's billing profile from the API's (create and PUT); a PUT without a phone
+    number keeps the one on file."""
     address = billing["defaultAddress"]
     first = billing.get("firstName") or address["firstName"]
     last = billing.get("lastName") or address["lastName"]
-    return {
-        "company_name": billing["companyName"],
-        "address_line": address["addressLine1"],
-        "city": address["city"],
-        "state": address["state"].upper(),
-        "postal_code": address["postalCode"],
-        "contact_name": f"{first} {last}".strip(),
-        "contact_email": billing["email"],
-        "contact_phone": address.get("phoneNumber", ""),
-    }
+    return BillingProfile(
+        company_name=billing["companyName"],
+        address_line=address["addressLine1"],
+        city=address["city"],
+        state=address["state"].upper(),
+        postal_code=address["postalCode"],
+        contact_name=f"{first} {last}".strip(),
+        contact_email=billing["email"],
+        contact_phone=address.get("phoneNumber") or phone_fallback,
+    )
+
+
+def customer_details_from(data: dict) -> CustomerDetails:
+    profile = billing_profile_from(data["billingProfile"])
+    return CustomerDetails(**asdict(profile), domain=data["companyProfile"]["domain"].lower())
+
+
+def customer_intake_from(data: dict, customer) -> CustomerIntake:
+    """The customer validation intake from the API's request, for an existing customer (its
+    domain and address are the customer's)."""
+    return CustomerIntake(
+        organization_name=data["organizationName"],
+        tenant_id=data["tenantId"],
+        domain=customer.domain,
+        entity_type=data["entityType"],
+        jurisdiction=data.get("jurisdiction", ""),
+        regulated_data=data.get("regulatedData", []),
+        is_us_entity=data["isUsEntity"],
+        us_presence=data.get("usPresence", ""),
+        address_line=customer.address_line,
+        city=customer.city,
+        state=customer.state,
+        postal_code=customer.postal_code,
+        contact_name=data["contactName"],
+        contact_email=data["contactEmail"],
+        contact_phone=data["contactPhone"],
+        attested=data["attested"],
+    )
 
 
 # --- Validation codes and qualifications ---------------------------------------------------
@@ -401,7 +440,9 @@ class GccValidationRequestSerializer(serializers.Serializer):
     usPresence = serializers.CharField(required=False, allow_blank=True)
     contactName = serializers.CharField(max_length=200)
     contactEmail = serializers.EmailField()
-    contactPhone = serializers.CharField(max_length=32)
+    contactPhone = serializers.RegexField(
+        PHONE_REGEX, max_length=32, error_messages={"invalid": PHONE_INVALID}
+    )
     attested = serializers.BooleanField()
 
 

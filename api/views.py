@@ -18,6 +18,7 @@ from customers.selectors import (
     customer_list,
     customer_qualification_list,
 )
+from lib.refusals import Refusal, RefusalCode
 from orders import services as order_services
 from orders.models import Order, Subscription
 from orders.selectors import (
@@ -171,25 +172,15 @@ class CustomersView(ApiView):
     def post(self, request):
         """Create a customer (with ``associatedPartnerId``: an indirect reseller's customer)."""
         data = parse(s.CustomerCreateSerializer, request.data)
-        billing = data["billingProfile"]
-        fields = s.customer_fields_from_billing(billing)
-        if not fields["contact_phone"]:
-            raise ApiError(
-                400,
-                3000,
-                "billingProfile.defaultAddress.phoneNumber is required: the portal keeps a phone "
-                "number for every customer's primary contact.",
-            )
-        fields["domain"] = data["companyProfile"]["domain"].lower()
         reseller = None
         if data.get("associatedPartnerId"):
             reseller = partner_find(
                 tenant_id=data["associatedPartnerId"], partner_type=PartnerType.INDIRECT_RESELLER
             )
             if reseller is None:  # whose reseller it is, the service checks
-                raise ApiError(400, 800016, customer_services.NOT_YOUR_RESELLER)
+                raise Refusal(RefusalCode.NOT_YOUR_RESELLER, customer_services.NOT_YOUR_RESELLER)
         customer = customer_services.customer_create(
-            actor=self.actor, data=fields, indirect_reseller=reseller
+            actor=self.actor, details=s.customer_details_from(data), indirect_reseller=reseller
         )
         customer = customer_for(self.actor, customer.tenant_id)
         return Response(s.CustomerSerializer(customer).data, status=201)
@@ -228,11 +219,9 @@ class BillingProfileView(ApiView):
         if_match = request.headers.get("If-Match", "").strip().strip('"')
         if if_match and if_match != s.billing_etag(customer):
             raise ApiError(412, 2055, "The ETag is no longer valid: read the profile again.")
-        fields = s.customer_fields_from_billing(data)
-        if not fields["contact_phone"]:
-            fields["contact_phone"] = customer.contact_phone
+        profile = s.billing_profile_from(data, phone_fallback=customer.contact_phone)
         updated = customer_services.customer_billing_profile_update(
-            actor=self.actor, customer=customer, data=fields
+            actor=self.actor, customer=customer, profile=profile
         )
         return Response(s.BillingProfileSerializer(updated).data)
 
@@ -290,30 +279,11 @@ class CustomerValidationsView(ApiView):
     def post(self, request, customer_id):
         customer = customer_for(self.actor, customer_id)
         data = parse(s.GccValidationRequestSerializer, request.data)
-        if not data["attested"]:
-            raise ApiError(400, 3000, "Attest that the information is accurate (attested true).")
         validation_request = validation_services.customer_validation_submit(
             actor=self.actor,
             submission_key=self.submission_key(),
             customer=customer,
-            data={
-                "organization_name": data["organizationName"],
-                "tenant_id": data["tenantId"],
-                "domain": customer.domain,
-                "entity_type": data["entityType"],
-                "jurisdiction": data.get("jurisdiction", ""),
-                "regulated_data": data.get("regulatedData", []),
-                "is_us_entity": data["isUsEntity"],
-                "us_presence": data.get("usPresence", ""),
-                "address_line": customer.address_line,
-                "city": customer.city,
-                "state": customer.state,
-                "postal_code": customer.postal_code,
-                "contact_name": data["contactName"],
-                "contact_email": data["contactEmail"],
-                "contact_phone": data["contactPhone"],
-                "attested": True,
-            },
+            intake=s.customer_intake_from(data, customer),
         )
         state = QualificationState.requested(validation_request)
         return Response(s.CustomerQualificationSerializer(state).data, status=201)

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from customers.models import Customer
-from customers.services import customer_create
+from customers.services import CustomerDetails, customer_create
 from orders.models import Offer
 from orders.services import CartLine, order_place, order_provision
 from partners.models import Partner, PartnerType, Role, User
 from partners.selectors import partner_holds_gcc
+from validation.intake import CustomerIntake, PartnerIntake
 from validation.models import GovernmentBasis, RequestState
 from validation.reviewers import reviewer_create
 from validation.services import (
@@ -169,14 +170,14 @@ def _approved_partner(admin: User) -> None:
     request = partner_validation_submit(
         actor=admin,
         submission_key=_key(f"partner:{admin.partner.tenant_id}"),
-        data=_contact(admin.partner, admin)
-        | {
-            "organization_name": admin.partner.name,
-            "tenant_id": admin.partner.tenant_id,
-            "government_basis": [GovernmentBasis.GOVERNMENT_ENTITIES],
-            "contract_reference": "GS-35F-0119Y",
-            "attested": True,
-        },
+        intake=PartnerIntake(
+            **_contact(admin.partner, admin),
+            organization_name=admin.partner.name,
+            tenant_id=admin.partner.tenant_id,
+            government_basis=[GovernmentBasis.GOVERNMENT_ENTITIES],
+            contract_reference="GS-35F-0119Y",
+            attested=True,
+        ),
     )
     validation_request_approve(request_id=request.pk)
 
@@ -201,23 +202,22 @@ def _customer_request(admin: User, name: str, domain: str, *, customer=None, **e
         actor=admin,
         submission_key=_key(f"customer:{domain}"),
         customer=customer,
-        data={
-            "organization_name": name,
-            "domain": domain,
-            "entity_type": "state_local",
-            "jurisdiction": extra.pop("jurisdiction", "State of Illinois"),
-            "regulated_data": [],
-            "is_us_entity": True,
-            "us_presence": "",
-            **CUSTOMER_ADDRESS,
-            "postal_code": "62701",
-            "contact_name": "Casey Morgan",
-            "contact_email": f"it@{domain}",
-            "contact_phone": "+1 217 555 0100",
-            "tenant_id": admin.partner.transacting_partner.tenant_id,
-            "attested": True,
-            **extra,
-        },
+        intake=CustomerIntake(
+            **{
+                "organization_name": name,
+                "domain": domain,
+                "entity_type": "state_local",
+                "jurisdiction": extra.pop("jurisdiction", "State of Illinois"),
+                **CUSTOMER_ADDRESS,
+                "postal_code": "62701",
+                "contact_name": "Casey Morgan",
+                "contact_email": f"it@{domain}",
+                "contact_phone": "+1 217 555 0100",
+                "tenant_id": admin.partner.transacting_partner.tenant_id,
+                "attested": True,
+                **extra,
+            }
+        ),
     )
 
 
@@ -227,15 +227,15 @@ def _customer(admin: User, name: str, prefix: str, *, code=None) -> Customer:
         return existing
     return customer_create(
         actor=admin,
-        data={
-            "company_name": name,
-            "domain": f"{prefix}.onmicrosoft.com",
+        details=CustomerDetails(
+            company_name=name,
+            domain=f"{prefix}.onmicrosoft.com",
             **CUSTOMER_ADDRESS,
-            "postal_code": "62701",
-            "contact_name": "Casey Morgan",
-            "contact_email": f"it@{prefix}.example.gov",
-            "contact_phone": "+1 217 555 0100",
-        },
+            postal_code="62701",
+            contact_name="Casey Morgan",
+            contact_email=f"it@{prefix}.example.gov",
+            contact_phone="+1 217 555 0100",
+        ),
         qualification="GovernmentCommunityCloud" if code else "",
         validation_code_id=code.pk if code else None,
     )

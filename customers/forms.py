@@ -1,6 +1,7 @@
 from django import forms
 
 from lib.formfields import TENANT_ID_ERRORS, IntakeForm
+from validation.intake import NOT_ATTESTED, CustomerIntake, basis_refusals
 from validation.models import EntityType, RegulatedData, ValidationRequest
 
 
@@ -35,8 +36,9 @@ class CustomerValidationForm(IntakeForm):
     attested = forms.BooleanField(
         label="I confirm that I submit this on the customer's behalf, with its consent, and that "
         "the information is accurate.",
-        error_messages={"required": "You must confirm before submitting."},
+        error_messages={"required": NOT_ATTESTED},
     )
+    intake_class = CustomerIntake
 
     class Meta:
         model = ValidationRequest
@@ -76,13 +78,11 @@ class CustomerValidationForm(IntakeForm):
 
     def clean(self):
         data = super().clean()
-        entity = data.get("entity_type")
-        if entity == EntityType.COMMERCIAL and not data.get("regulated_data"):
-            self.add_error(
-                "regulated_data",
-                "A commercial entity qualifies only with government-regulated data: choose the "
-                "kinds it holds.",
-            )
-        if entity and entity != EntityType.COMMERCIAL and not data.get("jurisdiction", "").strip():
-            self.add_error("jurisdiction", "Name the agency or jurisdiction.")
+        # The service's rules on the eligibility basis, asked now to show every problem at once.
+        for refusal in basis_refusals(
+            entity_type=data.get("entity_type", ""),
+            jurisdiction=data.get("jurisdiction", ""),
+            regulated_data=data.get("regulated_data", []),
+        ):
+            self.add_error(refusal.field, refusal.message)
         return data

@@ -121,6 +121,13 @@ def customer_get(*, actor: User, uuid=None, tenant_id=None) -> Customer:
     return _customers(actor).get(**{key: value})
 
 
+def partner_manages_customer(*, partner_id: int, customer_id: int) -> bool:
+    """Whether the partner has a reseller relationship with the customer."""
+    return CustomerRelationship.objects.filter(
+        partner_id=partner_id, customer_id=customer_id
+    ).exists()
+
+
 def customer_domain_taken(*, domain: str) -> bool:
     """True when a customer (of any partner) has this initial domain: a tenant's domain is
     unique across Microsoft, so this check is not scoped to the actor's partner."""

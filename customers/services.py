@@ -1,5 +1,6 @@
 """Every change to customers: creating them, and their special qualifications."""
 
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,43 @@ DOMAIN_TAKEN = "This domain is already taken. Choose another domain prefix."
 NOT_YOUR_RESELLER = "Choose one of your own indirect resellers."
 
 
+@dataclass(frozen=True, kw_only=True)
+class BillingProfile:
+    """A customer's company and contact details: what its billing profile changes."""
+
+    company_name: str
+    address_line: str
+    city: str
+    state: str
+    postal_code: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+
+    @classmethod
+    def of(cls, customer: Customer) -> "BillingProfile":
+        return cls(**{f.name: getattr(customer, f.name) for f in fields(cls)})
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerDetails(BillingProfile):
+    """A new customer: its billing profile and its initial domain (prefix.onmicrosoft.com)."""
+
+    domain: str
+
+
+CONTACT_PHONE_REQUIRED = (
+    "Give the primary contact's phone number: the portal keeps one for every customer."
+)
+
+
+def _check_contact_phone(profile: BillingProfile) -> None:
+    if not profile.contact_phone.strip():
+        raise Refusal(
+            RefusalCode.CONTACT_PHONE_REQUIRED, CONTACT_PHONE_REQUIRED, field="contact_phone"
+        )
+
+
 def _check_indirect_reseller(actor: User, indirect_reseller: Partner | None) -> None:
     if indirect_reseller is not None and indirect_reseller.indirect_provider_id != actor.partner_id:
         raise Refusal(RefusalCode.NOT_YOUR_RESELLER, NOT_YOUR_RESELLER, field="indirect_reseller")
@@ -44,7 +82,7 @@ def _check_indirect_reseller(actor: User, indirect_reseller: Partner | None) -> 
 def customer_create(
     *,
     actor: User,
-    data: dict,
+    details: CustomerDetails,
     qualification: str = "",
     validation_code_id: int | None = None,
     indirect_reseller: Partner | None = None,
@@ -57,6 +95,7 @@ def customer_create(
     """
     permissions.require(actor, Action.ADD_CUSTOMER)
     _check_indirect_reseller(actor, indirect_reseller)
+    _check_contact_phone(details)
     now = now or timezone.now()
     if qualification == GCC:
         if not partner_holds_gcc(actor.partner):
@@ -72,7 +111,7 @@ def customer_create(
             field="special_qualification",
         )
 
-    customer = Customer(**data)
+    customer = Customer(**asdict(details))
     try:
         customer.full_clean()
     except ValidationError as exc:
@@ -134,33 +173,19 @@ def customer_gcc_qualification_set(
     return customer_gcc_qualification_grant(customer=customer, code=code, now=now)
 
 
-BILLING_FIELDS = (
-    "company_name",
-    "address_line",
-    "city",
-    "state",
-    "postal_code",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
-
-
 @transaction.atomic
-def customer_billing_profile_update(*, actor: User, customer: Customer, data: dict) -> Customer:
-    """Change a customer's company and contact details (the billing profile); only the
-    whitelisted fields, validated before saving."""
+def customer_billing_profile_update(
+    *, actor: User, customer: Customer, profile: BillingProfile
+) -> Customer:
+    """Change a customer's company and contact details (its billing profile), validated
+    before saving; only what differs is written."""
     permissions.require(actor, Action.EDIT_CUSTOMER)
+    _check_contact_phone(profile)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    unknown = set(data) - set(BILLING_FIELDS)
-    if unknown:
-        raise Refusal(
-            RefusalCode.FIELDS_NOT_EDITABLE,
-            f"These details can't be changed here: {', '.join(sorted(unknown))}.",
-        )
-    changed = [name for name, value in data.items() if getattr(customer, name) != value]
+    wanted = asdict(profile)
+    changed = [name for name, value in wanted.items() if getattr(customer, name) != value]
     for name in changed:
-        setattr(customer, name, data[name])
+        setattr(customer, name, wanted[name])
     if changed:
         customer.full_clean()
         customer.save(update_fields=changed)

@@ -131,7 +131,7 @@ def customer_validation_new(request):
                 created = validation_services.customer_validation_submit(
                     actor=request.user,
                     submission_key=form.cleaned_data["submission_key"],
-                    data=form.review_data(),
+                    intake=form.intake(),
                     customer=customer,
                 )
             except Refusal as exc:

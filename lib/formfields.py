@@ -5,6 +5,10 @@ from localflavor.us.forms import USStateField, USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
 PHONE_REGEX = r"^\+?[0-9][0-9 ().-]{6,19}$"
+PHONE_INVALID = "Enter a phone number, e.g. +1 202 555 0143."
+# A new customer's initial domain is DOMAIN_PREFIX.onmicrosoft.com (the page asks the prefix,
+# the API the whole domain).
+DOMAIN_PREFIX_REGEX = r"[a-z0-9][a-z0-9-]{1,40}[a-z0-9]"
 
 
 def us_state_field(**kwargs) -> USStateField:
@@ -20,7 +24,7 @@ def phone_field(**kwargs) -> forms.RegexField:
     return forms.RegexField(
         regex=PHONE_REGEX,
         max_length=32,
-        error_messages={"invalid": "Enter a phone number, e.g. +1 202 555 0143."},
+        error_messages={"invalid": PHONE_INVALID},
         **kwargs,
     )
 
@@ -39,5 +43,7 @@ class IntakeForm(forms.ModelForm):
     postal_code = us_zip_code_field()
     contact_phone = phone_field(label="Contact phone")
 
-    def review_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+    intake_class: type  # the service's typed input (validation.intake)
+
+    def intake(self):
+        return self.intake_class(**{name: self.cleaned_data[name] for name in self.Meta.fields})

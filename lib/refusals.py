@@ -30,6 +30,11 @@ class RefusalCode(StrEnum):
     QUESTION_REQUIRED = "question_required"
     ANSWER_REQUIRED = "answer_required"
     NOT_STUCK = "not_stuck"
+    # The intake forms' answers
+    NOT_ATTESTED = "not_attested"
+    GOVERNMENT_BASIS_REQUIRED = "government_basis_required"
+    REGULATED_DATA_REQUIRED = "regulated_data_required"
+    JURISDICTION_REQUIRED = "jurisdiction_required"
     # Validation codes
     CODE_REQUIRED = "code_required"
     CODE_UNKNOWN = "code_unknown"
@@ -40,7 +45,7 @@ class RefusalCode(StrEnum):
     NOT_A_PROVIDER = "not_a_provider"
     DOMAIN_TAKEN = "domain_taken"
     UNKNOWN_QUALIFICATION = "unknown_qualification"
-    FIELDS_NOT_EDITABLE = "fields_not_editable"
+    CONTACT_PHONE_REQUIRED = "contact_phone_required"
     # Orders, subscriptions and the catalog
     EMPTY_CART = "empty_cart"
     DUPLICATE_OFFER = "duplicate_offer"

@@ -1,7 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lib.formfields import phone_field, us_state_field, us_zip_code_field
+from customers.services import CustomerDetails
+from lib.formfields import DOMAIN_PREFIX_REGEX, phone_field, us_state_field, us_zip_code_field
 from partners.models import Partner, PartnerType
 from partners.selectors import indirect_reseller_list
 from validation.codes import CODE_USED_UP, validation_code_list
@@ -49,7 +50,7 @@ class CustomerAccountForm(forms.Form):
     )
     domain_prefix = forms.RegexField(
         label="Domain prefix",
-        regex=r"(?i)^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$",
+        regex=f"(?i)^{DOMAIN_PREFIX_REGEX}$",
         help_text="The customer's initial domain: prefix.onmicrosoft.com.",
         error_messages={
             "invalid": "Use 3 to 42 letters, digits or hyphens (not at the start or the end)."
@@ -100,14 +101,14 @@ class CustomerAccountForm(forms.Form):
             self.fields["special_qualification"].disabled = True
             self.fields["validation_code"].disabled = True
 
-    def customer_data(self) -> dict:
+    def customer_details(self) -> CustomerDetails:
         data = self.cleaned_data
         fields = ["company_name", "address_line", "city", "state", "postal_code"]
         fields += ["contact_name", "contact_email", "contact_phone"]
-        return {
+        return CustomerDetails(
             **{name: data[name] for name in fields},
-            "domain": f"{data['domain_prefix'].lower()}.onmicrosoft.com",
-        }
+            domain=f"{data['domain_prefix'].lower()}.onmicrosoft.com",
+        )
 
 
 MAX_FIELD_QUANTITY = 1_000_000  # far above any offer's bound; the service names the real one

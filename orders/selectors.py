@@ -101,6 +101,19 @@ def subscription_get(*, actor: User, customer: Customer, uuid) -> Subscription:
     return subscription_list(actor=actor, customer=customer).get(uuid=uuid)
 
 
+def order_for_submission(*, actor: User, submission_key) -> Order | None:
+    """The order a form with this submission key placed already (a double click, a re-post)."""
+    try:
+        key = uuid.UUID(str(submission_key))
+    except ValueError:
+        return None
+    return (
+        Order.objects.select_related("customer")
+        .filter(submission_key=key, partner_id=actor.partner_id)
+        .first()
+    )
+
+
 # --- The ops' side (every partner's orders) ----------------------------------------------------
 
 

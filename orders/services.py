@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from customers.models import Customer, CustomerRelationship
-from customers.services import customer_create
+from customers.models import Customer
+from customers.selectors import partner_manages_customer
+from customers.services import CustomerDetails, customer_create
 from lib.queue import enqueue_on_commit
 from lib.refusals import Refusal, RefusalCode
 from lib.sweeps import sweep_one_at_a_time, sweep_reset
@@ -23,6 +24,7 @@ from partners.permissions import Action
 
 from .eligibility import PurchaseContext, offer_refusal
 from .models import Offer, Order, OrderLine, OrderStatus, Subscription, SubscriptionStatus
+from .selectors import order_for_submission
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +41,28 @@ class CartLine:
     friendly_name: str = ""  # the subscription's name; blank means the offer's name
 
 
-FRIENDLY_NAME_TOO_LONG = "A subscription name is at most 200 characters."
+FRIENDLY_NAME_MAX = 200  # OrderLine's and Subscription's friendly_name
+FRIENDLY_NAME_TOO_LONG = f"A subscription name is at most {FRIENDLY_NAME_MAX} characters."
+FRIENDLY_NAME_REQUIRED = f"Give the subscription a name (1 to {FRIENDLY_NAME_MAX} characters)."
+
+
+def _check_quantity(offer: Offer, quantity: int, *, field: str) -> None:
+    if not offer.min_quantity <= quantity <= offer.max_quantity:
+        raise Refusal(
+            RefusalCode.QUANTITY_OUT_OF_BOUNDS,
+            f"{offer.name}: choose a quantity from {offer.min_quantity} to {offer.max_quantity}.",
+            field=field,
+        )
+
+
+def _check_friendly_name(
+    name: str, *, required: bool, message: str, field: str | None = None
+) -> str:
+    """The name as kept (trimmed). On an order line it may be blank (the offer's name)."""
+    name = name.strip()
+    if len(name) > FRIENDLY_NAME_MAX or (required and not name):
+        raise Refusal(RefusalCode.FRIENDLY_NAME_INVALID, message, field=field)
+    return name
 
 
 def _offer_field(offer_id: str) -> str:
@@ -62,23 +85,15 @@ def cart_check(*, lines: list[CartLine], context: PurchaseContext) -> list[tuple
     for line in lines:
         offer = offers[line.offer_id]
         field = _offer_field(offer.offer_id)
-        if not offer.min_quantity <= line.quantity <= offer.max_quantity:
-            raise Refusal(
-                RefusalCode.QUANTITY_OUT_OF_BOUNDS, quantity_out_of_bounds(offer), field=field
-            )
+        _check_quantity(offer, line.quantity, field=field)
         refusal = offer_refusal(offer, context, cart_families=cart_families)
         if refusal:  # the same refusal, naming the offer
             raise Refusal(refusal.code, f"{offer.name}: {refusal.message}", field=field)
-        if len(line.friendly_name.strip()) > 200:
-            raise Refusal(
-                RefusalCode.FRIENDLY_NAME_INVALID, f"{offer.name}: {FRIENDLY_NAME_TOO_LONG}"
-            )
+        _check_friendly_name(
+            line.friendly_name, required=False, message=f"{offer.name}: {FRIENDLY_NAME_TOO_LONG}"
+        )
         checked.append((offer, line))
     return checked
-
-
-def _earlier_order(actor: User, submission_key: uuid.UUID) -> Order | None:
-    return Order.objects.filter(submission_key=submission_key, partner_id=actor.partner_id).first()
 
 
 @transaction.atomic
@@ -94,13 +109,11 @@ def order_place(
 
     Posting the same order twice (same ``submission_key``) returns the first order.
     """
-    earlier = _earlier_order(actor, submission_key)
+    earlier = order_for_submission(actor=actor, submission_key=submission_key)
     if earlier:
         return earlier
     permissions.require(actor, Action.PLACE_ORDERS)
-    if not CustomerRelationship.objects.filter(
-        partner_id=actor.partner_id, customer=customer
-    ).exists():
+    if not partner_manages_customer(partner_id=actor.partner_id, customer_id=customer.pk):
         raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
     context = PurchaseContext.for_customer(partner=actor.partner, customer=customer)
     checked = cart_check(lines=lines, context=context)
@@ -111,7 +124,7 @@ def order_place(
 def order_place_for_new_customer(
     *,
     actor: User,
-    customer_data: dict,
+    customer: CustomerDetails,
     qualification: str,
     validation_code_id: int | None,
     lines: list[CartLine],
@@ -120,21 +133,21 @@ def order_place_for_new_customer(
     now: datetime | None = None,
 ) -> Order:
     """Create the customer and its first order together, or neither."""
-    earlier = _earlier_order(actor, submission_key)
+    earlier = order_for_submission(actor=actor, submission_key=submission_key)
     if earlier:
         return earlier
     permissions.require(actor, Action.PLACE_ORDERS)
     context = PurchaseContext.for_new_customer(partner=actor.partner, gcc=bool(qualification))
     checked = cart_check(lines=lines, context=context)
-    customer = customer_create(
+    created = customer_create(
         actor=actor,
-        data=customer_data,
+        details=customer,
         qualification=qualification,
         validation_code_id=validation_code_id,
         indirect_reseller=indirect_reseller,
         now=now,
     )
-    return _create_order(actor, customer, checked, submission_key, now or timezone.now())
+    return _create_order(actor, created, checked, submission_key, now or timezone.now())
 
 
 def _create_order(actor, customer, checked, submission_key, now) -> Order:
@@ -169,11 +182,6 @@ SUBSCRIPTION_STATUS_UNKNOWN = "Choose a subscription status: active or suspended
 SUBSCRIPTION_SUSPENDED = (
     "This subscription is suspended: reactivate it (status active) before changing its quantity."
 )
-FRIENDLY_NAME_REQUIRED = "Give the subscription a name (1 to 200 characters)."
-
-
-def quantity_out_of_bounds(offer: Offer) -> str:
-    return f"{offer.name}: choose a quantity from {offer.min_quantity} to {offer.max_quantity}."
 
 
 @transaction.atomic
@@ -191,9 +199,9 @@ def subscription_update(
     subscription = (
         Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
     )
-    if not CustomerRelationship.objects.filter(
+    if not partner_manages_customer(
         partner_id=actor.partner_id, customer_id=subscription.customer_id
-    ).exists():
+    ):
         raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
     # A customer may have several partners: each changes only the subscriptions it ordered.
     if not OrderLine.objects.filter(
@@ -208,18 +216,11 @@ def subscription_update(
             )
         changes["status"] = status
     if friendly_name is not None:
-        friendly_name = friendly_name.strip()
-        if not friendly_name or len(friendly_name) > 200:
-            raise Refusal(
-                RefusalCode.FRIENDLY_NAME_INVALID, FRIENDLY_NAME_REQUIRED, field="friendly_name"
-            )
-        changes["friendly_name"] = friendly_name
+        changes["friendly_name"] = _check_friendly_name(
+            friendly_name, required=True, message=FRIENDLY_NAME_REQUIRED, field="friendly_name"
+        )
     if quantity is not None and quantity != subscription.quantity:
-        offer = subscription.offer
-        if not offer.min_quantity <= quantity <= offer.max_quantity:
-            raise Refusal(
-                RefusalCode.QUANTITY_OUT_OF_BOUNDS, quantity_out_of_bounds(offer), field="quantity"
-            )
+        _check_quantity(subscription.offer, quantity, field="quantity")
         if changes.get("status", subscription.status) != SubscriptionStatus.ACTIVE:
             raise Refusal(
                 RefusalCode.SUBSCRIPTION_SUSPENDED, SUBSCRIPTION_SUSPENDED, field="quantity"

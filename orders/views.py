@@ -33,12 +33,10 @@ def _customer_or_404(request, customer_uuid) -> Customer:
 
 def _earlier_order_redirect(request):
     """The same form posted again (double click, back and re-post): show the first order."""
-    key = request.POST.get("submission_key")
-    try:
-        order = Order.objects.select_related("customer").get(
-            submission_key=uuid.UUID(str(key)), partner_id=request.user.partner_id
-        )
-    except (ValueError, Order.DoesNotExist):
+    order = selectors.order_for_submission(
+        actor=request.user, submission_key=request.POST.get("submission_key")
+    )
+    if order is None:
         return None
     return redirect("orders:detail", customer_uuid=order.customer.uuid, order_uuid=order.uuid)
 
@@ -169,7 +167,7 @@ def new_customer_account(request):
             try:
                 customer = customer_services.customer_create(
                     actor=request.user,
-                    data=form.customer_data(),
+                    details=form.customer_details(),
                     qualification=form.cleaned_data["special_qualification"],
                     validation_code_id=code.pk if code else None,
                     indirect_reseller=form.cleaned_data.get("indirect_reseller"),
@@ -242,7 +240,7 @@ def new_customer_review(request):
         try:
             order = services.order_place_for_new_customer(
                 actor=request.user,
-                customer_data=account_form.customer_data(),
+                customer=account_form.customer_details(),
                 qualification=account["special_qualification"],
                 validation_code_id=code.pk if code else None,
                 indirect_reseller=account.get("indirect_reseller"),

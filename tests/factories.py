@@ -3,8 +3,10 @@ import uuid
 import factory
 from django.utils import timezone
 
+from customers.services import CustomerDetails
 from partners.models import Partner, PartnerType, ResellerQualification, Role, User
 from validation.calendar import review_due_at
+from validation.intake import CustomerIntake, PartnerIntake
 from validation.models import GovernmentBasis, RequestKind, ValidationRequest
 
 PASSWORD = "a-Test-password-42"
@@ -46,8 +48,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-def partner_request_data(partner: Partner, **overrides) -> dict:
-    """The partner validation form's fields, as the service receives them."""
+def partner_request_data(partner: Partner, **overrides) -> PartnerIntake:
+    """The partner validation form's answers, as the service receives them."""
     data = {
         "organization_name": partner.name,
         "tenant_id": partner.tenant_id,
@@ -63,7 +65,7 @@ def partner_request_data(partner: Partner, **overrides) -> dict:
         "attested": True,
     }
     data.update(overrides)
-    return data
+    return PartnerIntake(**data)
 
 
 class PartnerRequestFactory(factory.django.DjangoModelFactory):
@@ -115,8 +117,8 @@ class CustomerAdminFactory(UserFactory):
     customer = factory.SubFactory(CustomerFactory)
 
 
-def customer_request_data(partner: Partner, **overrides) -> dict:
-    """The customer validation form's fields, as the service receives them."""
+def customer_request_data(partner: Partner, **overrides) -> CustomerIntake:
+    """The customer validation form's answers, as the service receives them."""
     data = {
         "organization_name": "County of Lincoln",
         "domain": "lincolncounty.gov",
@@ -136,7 +138,24 @@ def customer_request_data(partner: Partner, **overrides) -> dict:
         "attested": True,
     }
     data.update(overrides)
-    return data
+    return CustomerIntake(**data)
+
+
+def customer_details(prefix: str = "lincolncounty", **overrides) -> CustomerDetails:
+    """A new customer's account info (Add customer), as the create service receives it."""
+    data = {
+        "company_name": "County of Lincoln",
+        "domain": f"{prefix}.onmicrosoft.com",
+        "address_line": "555 S 10th St",
+        "city": "Lincoln",
+        "state": "NE",
+        "postal_code": "68508",
+        "contact_name": "Casey Morgan",
+        "contact_email": "it@lincolncounty.gov",
+        "contact_phone": "+1 402 555 0100",
+    }
+    data.update(overrides)
+    return CustomerDetails(**data)
 
 
 def gcc_partner(**kwargs) -> Partner:

@@ -2,6 +2,7 @@ from django import forms
 
 from lib.formfields import TENANT_ID_ERRORS, IntakeForm
 
+from .intake import GOVERNMENT_BASIS_REQUIRED, NOT_ATTESTED, PartnerIntake
 from .models import GovernmentBasis, ValidationRequest
 
 
@@ -12,7 +13,7 @@ class PartnerValidationForm(IntakeForm):
         label="How does your organization serve US government customers?",
         choices=GovernmentBasis.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one way you serve US government customers."},
+        error_messages={"required": GOVERNMENT_BASIS_REQUIRED},
     )
     tenant_id = forms.UUIDField(
         label="Commercial tenant ID (Microsoft ID)",
@@ -27,8 +28,9 @@ class PartnerValidationForm(IntakeForm):
             "I confirm the information is accurate and understand that submitting this form "
             "forms a legally binding agreement with Microsoft."
         ),
-        error_messages={"required": "You must confirm before submitting."},
+        error_messages={"required": NOT_ATTESTED},
     )
+    intake_class = PartnerIntake
 
     class Meta:
         model = ValidationRequest

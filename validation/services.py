@@ -34,6 +34,7 @@ from .eligibility import (
     tenant_id_problem,
     verdict_from,
 )
+from .intake import CustomerIntake, Intake, PartnerIntake
 from .models import (
     OPEN_STATES,
     RequestKind,
@@ -99,7 +100,7 @@ def _submit(
     actor: User,
     kind: str,
     submission_key: uuid.UUID,
-    data: dict,
+    intake: Intake,
     refusal: Refusal | None,
     conflict: Refusal,
     customer=None,
@@ -112,7 +113,9 @@ def _submit(
         return earlier
     if refusal:
         raise refusal
-    tenant_problem = tenant_id_problem(partner=actor.partner, tenant_id=data["tenant_id"])
+    if problems := intake.refusals():
+        raise problems[0]
+    tenant_problem = tenant_id_problem(partner=actor.partner, tenant_id=intake.tenant_id)
     if tenant_problem:
         raise tenant_problem
 
@@ -125,7 +128,7 @@ def _submit(
         customer=customer,
         submitted_at=now,
         due_at=review_due_at(now),
-        **data,
+        **intake.fields(),
     )
     request.full_clean(exclude=["partner", "submitted_by", "customer"])
     request._history_user = actor
@@ -147,14 +150,14 @@ def _submit(
 
 @transaction.atomic
 def partner_validation_submit(
-    *, actor: User, submission_key: uuid.UUID, data: dict, now: datetime | None = None
+    *, actor: User, submission_key: uuid.UUID, intake: PartnerIntake, now: datetime | None = None
 ) -> ValidationRequest:
     """Record a partner GCC validation request."""
     return _submit(
         actor=actor,
         kind=RequestKind.PARTNER,
         submission_key=submission_key,
-        data=data,
+        intake=intake,
         refusal=partner_validation_refusal(actor=actor),
         conflict=Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN),
         now=now,
@@ -184,7 +187,7 @@ def customer_validation_submit(
     *,
     actor: User,
     submission_key: uuid.UUID,
-    data: dict,
+    intake: CustomerIntake,
     customer=None,
     now: datetime | None = None,
 ) -> ValidationRequest:
@@ -197,7 +200,7 @@ def customer_validation_submit(
         actor=actor,
         kind=RequestKind.CUSTOMER,
         submission_key=submission_key,
-        data=data,
+        intake=intake,
         refusal=customer_validation_refusal(actor=actor, customer=customer),
         conflict=Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN_FOR_DOMAIN, field="domain"),
         customer=customer,

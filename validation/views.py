@@ -64,7 +64,7 @@ def partner_validation_new(request):
                 created = services.partner_validation_submit(
                     actor=request.user,
                     submission_key=form.cleaned_data["submission_key"],
-                    data=form.review_data(),
+                    intake=form.intake(),
                 )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)

@@ -53,7 +53,18 @@ def test_create_needs_a_phone_number(seller_api):
     del body["BillingProfile"]["DefaultAddress"]["PhoneNumber"]
     response = seller_api.post("/v1/customers", body)
     assert response.status_code == 400
-    assert "phoneNumber is required" in response.body["description"]
+    assert response.body["code"] == 3000
+    assert "phone number" in response.body["description"]
+    assert not Customer.objects.exists()
+
+
+def test_a_malformed_phone_number_is_refused_as_on_the_page(seller_api):
+    body = new_customer_body()
+    body["BillingProfile"]["DefaultAddress"]["PhoneNumber"] = "call me maybe"
+    response = seller_api.post("/v1/customers", body)
+    assert response.status_code == 400
+    assert "Enter a phone number" in response.body["description"]
+    assert not Customer.objects.exists()
 
 
 def test_malformed_json_is_400(seller_api):

@@ -3,7 +3,7 @@
 import pytest
 
 from partners.models import Role
-from validation.models import SpecialQualification, ValidationCode
+from validation.models import SpecialQualification, ValidationCode, ValidationRequest
 
 from ..factories import PartnerFactory, UserFactory
 from ..orders.conftest import approved_code, managed_customer
@@ -205,11 +205,24 @@ def test_validation_refuses_the_azure_gcc_tenant(seller_api, seller, customer):
     assert response.body["description"].startswith("This is an Azure GCC tenant ID.")
 
 
-def test_validation_needs_the_attestation(seller_api, seller, customer):
+@pytest.mark.parametrize(
+    ("overrides", "said"),
+    [
+        ({"attested": False}, "You must confirm before submitting."),
+        # The page refused these at intake while the API took them (the reviewer rejected the
+        # first two business days later); both doors now ask the same service rule.
+        ({"entityType": "commercial", "jurisdiction": ""}, "government-regulated data"),
+        ({"entityType": "federal", "jurisdiction": ""}, "Name the agency or jurisdiction."),
+        ({"contactPhone": "call me"}, "Enter a phone number"),
+    ],
+)
+def test_validation_refuses_what_the_page_refuses(seller_api, seller, customer, overrides, said):
     response = seller_api.post(
-        f"/v1/customers/{customer.tenant_id}/validations", intake(seller, attested=False)
+        f"/v1/customers/{customer.tenant_id}/validations", intake(seller, **overrides)
     )
     assert response.status_code == 400
+    assert said in response.body["description"]
+    assert not ValidationRequest.objects.exists()
 
 
 def test_helpdesk_cannot_submit_validations(api, helpdesk, seller, customer):

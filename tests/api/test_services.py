@@ -1,9 +1,12 @@
 """The services the API added: rules live there once, tested here directly."""
 
+from dataclasses import replace
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from customers.services import (
+    BillingProfile,
     customer_billing_profile_update,
     customer_gcc_qualification_set,
 )
@@ -67,28 +70,35 @@ class TestCustomerGccQualificationSet:
 
 
 class TestCustomerBillingProfileUpdate:
-    def test_changes_only_whitelisted_fields(self, helpdesk, seller):
+    def test_changes_the_profile(self, helpdesk, seller):
         customer = managed_customer(seller.partner, gcc=False)
+        profile = replace(BillingProfile.of(customer), contact_email="new@example.gov")
         updated = customer_billing_profile_update(
-            actor=helpdesk, customer=customer, data={"contact_email": "new@example.gov"}
+            actor=helpdesk, customer=customer, profile=profile
         )
-        assert updated.contact_email == "new@example.gov"
-        with refused(RefusalCode.FIELDS_NOT_EDITABLE):
-            customer_billing_profile_update(
-                actor=helpdesk, customer=customer, data={"domain": "x.onmicrosoft.com"}
-            )
+        customer.refresh_from_db()
+        assert updated.contact_email == customer.contact_email == "new@example.gov"
 
     def test_validates_before_saving(self, helpdesk, seller):
         customer = managed_customer(seller.partner, gcc=False)
+        profile = replace(BillingProfile.of(customer), contact_email="not an email")
         with pytest.raises(ValidationError):
-            customer_billing_profile_update(
-                actor=helpdesk, customer=customer, data={"contact_email": "not an email"}
-            )
+            customer_billing_profile_update(actor=helpdesk, customer=customer, profile=profile)
+        customer.refresh_from_db()
+        assert customer.contact_email != "not an email"
+
+    def test_keeps_a_contact_phone(self, helpdesk, seller):
+        customer = managed_customer(seller.partner, gcc=False)
+        profile = replace(BillingProfile.of(customer), contact_phone=" ")
+        with refused(RefusalCode.CONTACT_PHONE_REQUIRED):
+            customer_billing_profile_update(actor=helpdesk, customer=customer, profile=profile)
 
     def test_sales_agent_may_not(self, seller):
         customer = managed_customer(seller.partner, gcc=False)
         with refused(RefusalCode.ROLE_NOT_ALLOWED):
-            customer_billing_profile_update(actor=seller, customer=customer, data={})
+            customer_billing_profile_update(
+                actor=seller, customer=customer, profile=BillingProfile.of(customer)
+            )
 
 
 @pytest.fixture

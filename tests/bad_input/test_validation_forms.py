@@ -53,7 +53,7 @@ def test_partner_validation(signed_in, admin_agent, data):
 
 
 def _customer_form(seller) -> dict:
-    data = customer_request_data(seller.partner)
+    data = customer_request_data(seller.partner).fields()
     return {
         **{k: v for k, v in data.items() if not isinstance(v, bool | list)},
         "tenant_id": str(data["tenant_id"]),

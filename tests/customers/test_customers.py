@@ -20,6 +20,7 @@ from ..factories import (
     PartnerFactory,
     UserFactory,
     customer_account_form_data,
+    customer_details,
     customer_request_data,
     gcc_partner,
 )
@@ -40,7 +41,7 @@ def issue_code(actor, *, remaining=None, name="County of Lincoln") -> Validation
     request = validation_services.customer_validation_submit(
         actor=actor,
         submission_key=uuid.uuid4(),
-        data=customer_request_data(
+        intake=customer_request_data(
             actor.partner, organization_name=name, domain=f"{uuid.uuid4().hex[:8]}.gov"
         ),
     )
@@ -90,7 +91,7 @@ class TestCustomerList:
         validation_services.customer_validation_submit(
             actor=seller,
             submission_key=uuid.uuid4(),
-            data=customer_request_data(seller.partner, domain="riverside.gov"),
+            intake=customer_request_data(seller.partner, domain="riverside.gov"),
             customer=riverside,
         )
         response = client_for(seller).get(LIST, query)
@@ -209,7 +210,7 @@ class TestAddCustomer:
         with refused(RefusalCode.PARTNER_NOT_GCC):
             services.customer_create(
                 actor=admin_agent,
-                data={},
+                details=customer_details(),
                 qualification=GCC,
                 validation_code_id=1,
             )
@@ -272,7 +273,7 @@ class TestAccountPage:
         validation_services.customer_validation_submit(
             actor=seller,
             submission_key=uuid.uuid4(),
-            data=customer_request_data(seller.partner),
+            intake=customer_request_data(seller.partner),
             customer=customer,
         )
         page = (
@@ -288,7 +289,7 @@ class TestAccountPage:
         request = validation_services.customer_validation_submit(
             actor=seller,
             submission_key=uuid.uuid4(),
-            data=customer_request_data(seller.partner),
+            intake=customer_request_data(seller.partner),
             customer=customer,
         )
         validation_services.validation_request_reject(
@@ -322,17 +323,7 @@ def test_two_agents_racing_for_the_last_create_get_one_customer():
             barrier.wait()
             services.customer_create(
                 actor=actor,
-                data={
-                    "company_name": f"Org {prefix}",
-                    "domain": f"{prefix}.onmicrosoft.com",
-                    "address_line": "1 Main",
-                    "city": "Lincoln",
-                    "state": "NE",
-                    "postal_code": "68508",
-                    "contact_name": "C",
-                    "contact_email": "c@example.gov",
-                    "contact_phone": "+1 402 555 0100",
-                },
+                details=customer_details(prefix, company_name=f"Org {prefix}"),
                 qualification=GCC,
                 validation_code_id=code.pk,
             )

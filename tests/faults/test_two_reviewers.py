@@ -67,7 +67,7 @@ def _partner_request():
 def _customer_request():
     seller = UserFactory(partner=gcc_partner(), role="sales_agent")
     request = services.customer_validation_submit(
-        actor=seller, submission_key=uuid.uuid4(), data=customer_request_data(seller.partner)
+        actor=seller, submission_key=uuid.uuid4(), intake=customer_request_data(seller.partner)
     )
     services.validation_request_screen(request_id=request.pk)
     return request

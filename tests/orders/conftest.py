@@ -50,7 +50,7 @@ def approved_code(actor, domain="lincolncounty.gov"):
     request = validation_services.customer_validation_submit(
         actor=actor,
         submission_key=uuid.uuid4(),
-        data=customer_request_data(actor.partner, domain=domain),
+        intake=customer_request_data(actor.partner, domain=domain),
     )
     validation_services.validation_request_approve(request_id=request.pk)
     request.refresh_from_db()

@@ -15,7 +15,7 @@ from orders.services import CartLine
 from partners.models import PartnerType, Role
 
 from ..emails import send_recorded
-from ..factories import PartnerFactory, UserFactory, gcc_partner
+from ..factories import PartnerFactory, UserFactory, customer_details, gcc_partner
 from ..refusals import refused
 from .conftest import ADVANCED_COMMUNICATIONS, E3, G3, approved_code, managed_customer
 
@@ -205,17 +205,7 @@ class TestNewCustomerWithOrder:
     def create(self, actor, code, *lines, key=None, prefix="lincolncounty"):
         return services.order_place_for_new_customer(
             actor=actor,
-            customer_data={
-                "company_name": "County of Lincoln",
-                "domain": f"{prefix}.onmicrosoft.com",
-                "address_line": "555 S 10th St",
-                "city": "Lincoln",
-                "state": "NE",
-                "postal_code": "68508",
-                "contact_name": "Casey",
-                "contact_email": "it@lincolncounty.gov",
-                "contact_phone": "+1 402 555 0100",
-            },
+            customer=customer_details(prefix),
             qualification="GovernmentCommunityCloud",
             validation_code_id=code.pk,
             lines=list(lines),

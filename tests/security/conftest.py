@@ -19,6 +19,7 @@ from api.models import ApiToken
 from api.services import api_token_create, token_hash
 from customers import services as customer_services
 from customers.models import Customer, CustomerRelationship
+from customers.services import CustomerDetails
 from orders.models import Offer, Order, Subscription
 from orders.services import CartLine, order_place, order_provision
 from partners.models import Partner, ResellerQualification, Role, User
@@ -34,6 +35,7 @@ from ..factories import (
     CustomerFactory,
     PartnerRequestFactory,
     UserFactory,
+    customer_details,
     customer_request_data,
     gcc_partner,
 )
@@ -108,18 +110,18 @@ def _side(name: str) -> Side:
     return Side(partner=partner, agents=agents, tokens=tokens)
 
 
-def _customer_data(prefix: str, company: str) -> dict:
-    return {
-        "company_name": company,
-        "domain": f"{prefix}.onmicrosoft.com",
-        "address_line": "1 Civic Plaza",
-        "city": "Springfield",
-        "state": "IL",
-        "postal_code": "62701",
-        "contact_name": "Casey Contact",
-        "contact_email": f"it@{prefix}.example.gov",
-        "contact_phone": "+1 217 555 0100",
-    }
+def _customer_data(prefix: str, company: str) -> CustomerDetails:
+    return customer_details(
+        prefix,
+        company_name=company,
+        address_line="1 Civic Plaza",
+        city="Springfield",
+        state="IL",
+        postal_code="62701",
+        contact_name="Casey Contact",
+        contact_email=f"it@{prefix}.example.gov",
+        contact_phone="+1 217 555 0100",
+    )
 
 
 def build_world() -> World:
@@ -130,13 +132,13 @@ def build_world() -> World:
     a_sales = a.agents[Role.SALES_AGENT]
 
     customer = customer_services.customer_create(
-        actor=a_sales, data=_customer_data("alphaisolcounty", "Alphaisol County Clerk")
+        actor=a_sales, details=_customer_data("alphaisolcounty", "Alphaisol County Clerk")
     )
     validation_request = validation_services.customer_validation_submit(
         actor=a_sales,
         submission_key=uuid.uuid4(),
         customer=customer,
-        data=customer_request_data(
+        intake=customer_request_data(
             a.partner,
             organization_name="Alphaisol County Clerk",
             domain="alphaisolcounty.gov",
@@ -151,7 +153,7 @@ def build_world() -> World:
     coded = validation_services.customer_validation_submit(
         actor=a_sales,
         submission_key=uuid.uuid4(),
-        data=customer_request_data(
+        intake=customer_request_data(
             a.partner, organization_name="Alphaisol Water District", domain="alphaisolwater.gov"
         ),
     )
@@ -160,7 +162,7 @@ def build_world() -> World:
     code = coded.validation_code
     gcc_customer = customer_services.customer_create(
         actor=a_sales,
-        data=_customer_data("alphaisolwater", "Alphaisol Water District"),
+        details=_customer_data("alphaisolwater", "Alphaisol Water District"),
         qualification="GovernmentCommunityCloud",
         validation_code_id=code.pk,
     )
@@ -187,7 +189,7 @@ def build_world() -> World:
     )
 
     shared_customer = customer_services.customer_create(
-        actor=a_sales, data=_customer_data("sharedisolport", "Sharedisol Port Authority")
+        actor=a_sales, details=_customer_data("sharedisolport", "Sharedisol Port Authority")
     )
     shared_order = order_place(
         actor=a_sales,

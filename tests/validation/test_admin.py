@@ -197,7 +197,7 @@ class TestCustomerRequestsInTheQueue:
         return services.customer_validation_submit(
             actor=seller,
             submission_key=uuid.uuid4(),
-            data=customer_request_data(seller.partner, organization_name="County of Lincoln"),
+            intake=customer_request_data(seller.partner, organization_name="County of Lincoln"),
         )
 
     def test_queue_filters_by_kind(self, client_for, reviewer):
@@ -245,7 +245,7 @@ class TestQueueColumnsAndFilters:
         services.customer_validation_submit(
             actor=seller,
             submission_key=uuid.uuid4(),
-            data=customer_request_data(Partner.objects.get(pk=reseller.pk)),
+            intake=customer_request_data(Partner.objects.get(pk=reseller.pk)),
         )
         page = client_for(reviewer).get(QUEUE).content.decode()
         assert "Fabrikam Distribution" in page and "(for Northwind Federal)" in page
@@ -286,7 +286,7 @@ class TestQueueColumnsAndFilters:
         wanted = services.customer_validation_submit(
             actor=seller,
             submission_key=uuid.uuid4(),
-            data=customer_request_data(
+            intake=customer_request_data(
                 seller.partner, organization_name="Town of Lakeside", domain="lakeside.gov"
             ),
         )
@@ -527,7 +527,7 @@ class TestReviewerPermissionBoundaries:
         request = services.customer_validation_submit(
             actor=seller,
             submission_key=uuid.uuid4(),
-            data=customer_request_data(seller.partner),
+            intake=customer_request_data(seller.partner),
         )
         services.validation_request_approve(request_id=request.pk)
         code = ValidationCode.objects.get(request=request)
@@ -547,7 +547,7 @@ class TestReviewerPermissionBoundaries:
         request = services.customer_validation_submit(
             actor=seller,
             submission_key=uuid.uuid4(),
-            data=customer_request_data(seller.partner),
+            intake=customer_request_data(seller.partner),
         )
         services.validation_request_approve(request_id=request.pk)
         code = ValidationCode.objects.get(request=request)
@@ -590,7 +590,7 @@ class TestBoundedQueries:
             request = services.customer_validation_submit(
                 actor=seller,
                 submission_key=uuid.uuid4(),
-                data=customer_request_data(
+                intake=customer_request_data(
                     Partner.objects.get(pk=reseller.pk), domain=f"town{n}.gov"
                 ),
             )

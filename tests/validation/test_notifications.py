@@ -223,7 +223,7 @@ class TestEachEmail:
         request = services.partner_validation_submit(
             actor=admin_agent,
             submission_key=uuid.uuid4(),
-            data=partner_request_data(admin_agent.partner, contract_reference=""),
+            intake=partner_request_data(admin_agent.partner, contract_reference=""),
         )
         (received,) = send_recorded("validation_submitted")
         assert received.to == sorted(["pat@example.test", admin_agent.email])
@@ -260,7 +260,7 @@ class TestEachEmail:
     def test_approved_customer_request_gives_the_code(self, db):
         seller = UserFactory(partner=gcc_partner(), role="sales_agent")
         request = services.customer_validation_submit(
-            actor=seller, submission_key=uuid.uuid4(), data=customer_request_data(seller.partner)
+            actor=seller, submission_key=uuid.uuid4(), intake=customer_request_data(seller.partner)
         )
         services.validation_request_approve(request_id=request.pk)
         (approved,) = send_recorded("validation_approved")

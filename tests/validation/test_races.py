@@ -42,7 +42,7 @@ def test_two_submits_at_once_open_one_request(admin_agent):
         return services.partner_validation_submit(
             actor=admin_agent,
             submission_key=uuid.uuid4(),
-            data=partner_request_data(admin_agent.partner),
+            intake=partner_request_data(admin_agent.partner),
         )
 
     outcomes = run_together(submit, submit)

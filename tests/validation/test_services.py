@@ -28,7 +28,7 @@ def submit(actor, **overrides):
     return services.partner_validation_submit(
         actor=actor,
         submission_key=uuid.uuid4(),
-        data=partner_request_data(actor.partner, **overrides),
+        intake=partner_request_data(actor.partner, **overrides),
         now=WEDNESDAY_BEFORE_THANKSGIVING,
     )
 
@@ -114,9 +114,13 @@ class TestPartnerValidationSubmit:
 
     def test_the_same_form_posted_twice_creates_one_request(self, admin_agent):
         key = uuid.uuid4()
-        data = partner_request_data(admin_agent.partner)
-        first = services.partner_validation_submit(actor=admin_agent, submission_key=key, data=data)
-        again = services.partner_validation_submit(actor=admin_agent, submission_key=key, data=data)
+        intake = partner_request_data(admin_agent.partner)
+        first = services.partner_validation_submit(
+            actor=admin_agent, submission_key=key, intake=intake
+        )
+        again = services.partner_validation_submit(
+            actor=admin_agent, submission_key=key, intake=intake
+        )
         assert first.pk == again.pk
         assert ValidationRequest.objects.count() == 1
 

@@ -21,7 +21,7 @@ def test_a_worker_takes_a_request_from_submitted_to_approved(celery_worker, admi
     request = services.partner_validation_submit(
         actor=admin_agent,
         submission_key=uuid.uuid4(),
-        data=partner_request_data(admin_agent.partner),
+        intake=partner_request_data(admin_agent.partner),
     )
 
     def decided():

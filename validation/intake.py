@@ -1,0 +1,101 @@
+"""What Microsoft's two intake forms carry (typed), and the rules on their answers.
+
+The page's form and the API build an intake and the submit services check it here, so both
+doors refuse the same answers with the same code. The form also asks these rules while it is
+being filled (``basis_refusals``), to show every problem at once.
+"""
+
+import uuid
+from dataclasses import asdict, dataclass, field
+
+from lib.refusals import Refusal, RefusalCode
+
+from .models import EntityType
+
+NOT_ATTESTED = "You must confirm before submitting."
+GOVERNMENT_BASIS_REQUIRED = "Choose at least one way you serve US government customers."
+REGULATED_DATA_REQUIRED = (
+    "A commercial entity qualifies only with government-regulated data: choose the kinds it holds."
+)
+JURISDICTION_REQUIRED = "Name the agency or jurisdiction."
+
+
+@dataclass(frozen=True, kw_only=True)
+class Intake:
+    """What both forms ask: the organization, its address and contact, the attestation."""
+
+    organization_name: str
+    tenant_id: uuid.UUID
+    address_line: str
+    city: str
+    state: str
+    postal_code: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    attested: bool
+
+    def fields(self) -> dict:
+        """The ValidationRequest fields this intake fills."""
+        return asdict(self)
+
+    def refusals(self) -> list[Refusal]:
+        if not self.attested:
+            return [Refusal(RefusalCode.NOT_ATTESTED, NOT_ATTESTED, field="attested")]
+        return []
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnerIntake(Intake):
+    """The "CSP partner" form."""
+
+    government_basis: list[str]
+    contract_reference: str = ""
+
+    def refusals(self) -> list[Refusal]:
+        found = super().refusals()
+        if not self.government_basis:
+            found.append(
+                Refusal(
+                    RefusalCode.GOVERNMENT_BASIS_REQUIRED,
+                    GOVERNMENT_BASIS_REQUIRED,
+                    field="government_basis",
+                )
+            )
+        return found
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerIntake(Intake):
+    """The "CSP customer" form, filled on the customer's behalf."""
+
+    domain: str
+    entity_type: str
+    jurisdiction: str = ""
+    regulated_data: list[str] = field(default_factory=list)
+    is_us_entity: bool = True
+    us_presence: str = ""
+
+    def refusals(self) -> list[Refusal]:
+        return super().refusals() + basis_refusals(
+            entity_type=self.entity_type,
+            jurisdiction=self.jurisdiction,
+            regulated_data=self.regulated_data,
+        )
+
+
+def basis_refusals(*, entity_type: str, jurisdiction: str, regulated_data: list) -> list[Refusal]:
+    """A customer qualifies as a government entity (named) or by the regulated data it holds."""
+    if entity_type == EntityType.COMMERCIAL and not regulated_data:
+        return [
+            Refusal(
+                RefusalCode.REGULATED_DATA_REQUIRED,
+                REGULATED_DATA_REQUIRED,
+                field="regulated_data",
+            )
+        ]
+    if entity_type and entity_type != EntityType.COMMERCIAL and not jurisdiction.strip():
+        return [
+            Refusal(RefusalCode.JURISDICTION_REQUIRED, JURISDICTION_REQUIRED, field="jurisdiction")
+        ]
+    return []
