@@ -3,6 +3,7 @@
 
     python3 run.py            set up and run the portal (web + Celery worker + beat, demo data)
     python3 run.py test [...] set up and run the test suite (extra arguments go to pytest)
+    python3 run.py bench      set up and run the benchmarks in scripts/bench/ (PostgreSQL)
 
 Setup creates ``.venv``, installs the project into it (again only when pyproject.toml
 changed), migrates and loads the demo data. Without DATABASE_URL / REDIS_URL everything
@@ -192,14 +193,28 @@ def test(pytest_args: list[str]) -> int:
     return subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 
+def bench(bench_args: list[str]) -> int:
+    """scripts/bench/book.py (extra arguments go to it), then scripts/bench/sweep.py if there."""
+    ensure_venv("dev")
+    code = 0
+    for name, extra in (("book.py", bench_args), ("sweep.py", [])):
+        script = ROOT / "scripts" / "bench" / name
+        if script.exists():
+            returned = subprocess.run([str(PYTHON), str(script), *extra], cwd=ROOT).returncode
+            code = code or returned
+    return code
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "test"])
+    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "test", "bench"])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args, rest = parser.parse_known_args()
     if args.command == "test":
         return test(rest)
+    if args.command == "bench":
+        return bench(rest)
     if rest:
         parser.error(f"unknown arguments: {' '.join(rest)}")
     return serve(args)

@@ -13,11 +13,14 @@ from rest_framework.response import Response
 from customers import services as customer_services
 from customers.models import Customer
 from customers.selectors import (
+    BOOK_ORDER,
+    book_key,
     customer_domain_taken,
     customer_get,
     customer_list,
     customer_qualification_list,
 )
+from lib.keyset import FIRST, NEXT, KeysetPage, keyset_page
 from lib.refusals import Refusal, RefusalCode
 from orders import services as order_services
 from orders.models import Order, Subscription
@@ -52,6 +55,35 @@ GCC = s.GCC.value
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 TOKEN_SALT = "api.customers.continuation"
+
+
+def _seek_page(request, rows_for, *, order, key_of) -> tuple[KeysetPage, int, str | None]:
+    """A seek-paged collection: the first page (``size``, ``filter``), or with
+    ``seekOperation=Next`` the page after the one whose ``MS-ContinuationToken`` is sent.
+    ``rows_for(raw_filter)`` is the filtered queryset; returns the page, its size and the
+    token of the next page (None on the last)."""
+    params = request.query_params
+    if params.get("seekOperation", "").lower() == "next":
+        token = request.headers.get("MS-ContinuationToken") or params.get("continuationToken")
+        try:
+            state = signing.loads(token or "", salt=TOKEN_SALT)
+            size, raw_filter, cursor = state["s"], state["f"], state["c"]
+        except (signing.BadSignature, KeyError, TypeError) as exc:
+            raise invalid("The MS-ContinuationToken is missing or not valid.") from exc
+    else:
+        size, raw_filter, cursor = _page_size(params.get("size")), params.get("filter"), None
+    page = keyset_page(
+        rows_for(raw_filter),
+        order=order,
+        key_of=key_of,
+        size=size,
+        cursor=cursor,
+        direction=NEXT if cursor else FIRST,
+    )
+    token = None
+    if page.next_cursor:
+        token = signing.dumps({"s": size, "f": raw_filter, "c": page.next_cursor}, salt=TOKEN_SALT)
+    return page, size, token
 
 
 def _page_size(value) -> int:
@@ -137,31 +169,21 @@ class CustomersView(ApiView):
     )
     def get(self, request):
         """The partner's customers, seek-paged: follow ``links.next`` with its header."""
-        params = request.query_params
-        if params.get("seekOperation", "").lower() == "next":
-            token = request.headers.get("MS-ContinuationToken") or params.get("continuationToken")
-            try:
-                state = signing.loads(token or "", salt=TOKEN_SALT)
-                size, raw_filter, after = state["s"], state["f"], state["a"]
-            except (signing.BadSignature, KeyError, TypeError) as exc:
-                raise invalid("The MS-ContinuationToken is missing or not valid.") from exc
-        else:
-            size, raw_filter, after = _page_size(params.get("size")), params.get("filter"), None
-        filters = _customer_filter(raw_filter) if raw_filter else {}
-        customers = customer_list(actor=self.actor, after=after, **filters)
-        rows = list(customers[: size + 1])
-        page, more = rows[:size], len(rows) > size
-        next_link, token = None, None
-        if more:
-            last = page[-1]
-            token = signing.dumps(
-                {"s": size, "f": raw_filter, "a": [last.company_name, last.pk]}, salt=TOKEN_SALT
-            )
+        page, size, token = _seek_page(
+            request,
+            lambda raw_filter: customer_list(
+                actor=self.actor, **(_customer_filter(raw_filter) if raw_filter else {})
+            ),
+            order=BOOK_ORDER,
+            key_of=book_key,
+        )
+        next_link = None
+        if token:
             next_link = s.link(
                 f"/customers?size={size}&seekOperation=Next",
                 headers=[{"key": "MS-ContinuationToken", "value": token}],
             )
-        body = s.collection(page, f"/customers?size={size}", next_link, token)
+        body = s.collection(page.rows, f"/customers?size={size}", next_link, token)
         return Response(s.CustomerCollectionSerializer(body).data)
 
     @extend_schema(
@@ -245,12 +267,30 @@ class DomainView(ApiView):
 
 class PartnerValidationsView(ApiView):
     @extend_schema(
-        operation_id="validation_codes_list", responses={200: s.ValidationCodeSerializer(many=True)}
+        operation_id="validation_codes_list",
+        parameters=[
+            OpenApiParameter("size", int, description="Page size; 0 or absent = 100."),
+            OpenApiParameter("seekOperation", str, enum=["Next"]),
+            OpenApiParameter("MS-ContinuationToken", str, OpenApiParameter.HEADER, required=False),
+        ],
+        responses={200: s.ValidationCodeSerializer(many=True)},
     )
     def get(self, request):
-        """The partner's GCC validation codes (a bare array), used-up ones included."""
-        codes = partner_validation_code_list(actor=self.actor)
-        return Response(s.ValidationCodeSerializer(codes, many=True).data)
+        """The partner's GCC validation codes (a bare array, as Partner Center answers), used-up
+        ones included, by organization name and seek-paged like ``/customers``: when there are
+        more, the ``MS-ContinuationToken`` and ``Link`` response headers lead to the next page
+        (send the token back with ``seekOperation=Next``)."""
+        page, size, token = _seek_page(
+            request,
+            lambda raw_filter: partner_validation_code_list(actor=self.actor),
+            order=("organization_name", "pk"),
+            key_of=lambda code: (code.organization_name, code.pk),
+        )
+        headers = {}
+        if token:
+            headers["MS-ContinuationToken"] = token
+            headers["Link"] = '</v1/customers/all/validations?seekOperation=Next>; rel="next"'
+        return Response(s.ValidationCodeSerializer(page.rows, many=True).data, headers=headers)
 
 
 class CustomerValidationsView(ApiView):

@@ -2,6 +2,8 @@ from uuid import uuid4
 
 from django.db import models
 
+from validation.models import CustomerGccStatus
+
 
 class Customer(models.Model):
     """A customer organization: one Microsoft tenant, managed by one or more partners."""
@@ -48,11 +50,25 @@ class CustomerRelationship(models.Model):
     origin = models.CharField(max_length=16, choices=Origin.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Copied from the customer and its GCC standing, so a partner's list of 100,000 sorts,
+    # filters and searches on this one indexed row: customers.services keeps them current.
+    company_name = models.CharField(max_length=200, default="")
+    domain = models.CharField(max_length=100, default="")
+    gcc_status = models.CharField(
+        max_length=16, choices=CustomerGccStatus, default=CustomerGccStatus.NONE
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["partner", "customer"], name="one_relationship_per_pair"
             )
+        ]
+        indexes = [
+            models.Index(fields=["partner", "company_name", "id"], name="book_by_name"),
+            models.Index(
+                fields=["partner", "gcc_status", "company_name", "id"], name="book_by_status"
+            ),
         ]
 
     def __str__(self) -> str:

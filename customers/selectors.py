@@ -1,113 +1,170 @@
 """Reads of customers, always scoped to the acting partner user's relationships."""
 
-import contextlib
+import re
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
 from partners.models import User
 from validation.models import (
-    OPEN_STATES,
+    CustomerGccStatus,
     RequestState,
     SpecialQualificationKind,
     ValidationEvent,
     ValidationRequest,
 )
-from validation.selectors import (
-    QualificationState,
-    customer_holds_gcc_expression,
-    customer_special_qualification_list,
-)
+from validation.selectors import QualificationState, customer_special_qualification_list
 
 from .models import Customer, CustomerRelationship
 
 GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 
 
-class ValidationStatus:
-    """A customer's GCC validation status, as the customer list filters it."""
+# A search that is a whole initial domain (springfield.onmicrosoft.com) finds that customer
+# only; one that looks like part of a domain (springfield.onmicro) is looked for in domains.
+INITIAL_DOMAIN = ".onmicrosoft.com"
+DOMAIN_LIKE = re.compile(r"^[a-z0-9-]*\.[a-z0-9.-]*$", re.IGNORECASE)
 
-    VALIDATED = "validated"
-    PENDING = "pending"
-    REJECTED = "rejected"
-    NONE = "none"
-    CHOICES = [
-        (VALIDATED, "Validated for GCC"),
-        (PENDING, "Validation pending"),
-        (REJECTED, "Validation rejected"),
-        (NONE, "Not validated"),
-    ]
+ValidationStatus = CustomerGccStatus  # the list's filter values
 
+# A count of the list stops here: past it the page says "more than 1,000", so a book of
+# 100,000 costs what a book of 1,000 does.
+COUNT_LIMIT = 1_000
 
-def _relationships(actor: User) -> QuerySet[CustomerRelationship]:
-    """The actor's partner's relationship with the customer of the outer query."""
-    return CustomerRelationship.objects.filter(customer=OuterRef("pk"), partner_id=actor.partner_id)
+# The list's order, kept on the partner's relationship row (the "book") with an index.
+BOOK_ORDER = ("book_name", "book_id")
 
 
-def _customers(actor: User) -> QuerySet[Customer]:
-    latest_request = ValidationRequest.objects.filter(customer=OuterRef("pk")).order_by(
-        "-submitted_at"
-    )
-    indirect_reseller = _relationships(actor).values("indirect_reseller__tenant_id")[:1]
-    return Customer.objects.filter(relationships__partner_id=actor.partner_id).annotate(
-        has_gcc=customer_holds_gcc_expression(),
-        latest_request_status=Subquery(latest_request.values("status")[:1]),
-        # The Microsoft ID of the indirect reseller the customer belongs to, if any.
-        indirect_reseller_tenant_id=Subquery(indirect_reseller),
-    )
-
-
-def customer_list(
+def _book_filter(
     *,
-    actor: User,
     search: str = "",
     qualification: str = "",
     status: str = "",
     name_prefix: str | None = None,
     domain_prefix: str | None = None,
     indirect_reseller: str | None = None,
-    after: tuple[str, int] | None = None,
-) -> QuerySet[Customer]:
-    """The partner's customers by company name, searched by name, domain or Microsoft ID, and
-    filtered. The API filters by the start of the name or the domain, or by the indirect
-    reseller (its Microsoft ID, or the start of its name), and seeks: only the customers after
-    ``after`` (a company name and pk) in that order."""
-    customers = _customers(actor)
+) -> Q:
+    """The list's filters, on the relationship row (the fields it copies from the customer)."""
+    where = Q()
     if name_prefix is not None:
-        customers = customers.filter(company_name__istartswith=name_prefix)
+        where &= Q(company_name__istartswith=name_prefix)
     if domain_prefix is not None:
-        customers = customers.filter(domain__istartswith=domain_prefix)
+        where &= Q(domain__istartswith=domain_prefix)
     if indirect_reseller is not None:
-        resellers = _relationships(actor)
         try:
-            resellers = resellers.filter(indirect_reseller__tenant_id=UUID(indirect_reseller))
+            where &= Q(indirect_reseller__tenant_id=UUID(indirect_reseller))
         except ValueError:
-            resellers = resellers.filter(indirect_reseller__name__istartswith=indirect_reseller)
-        customers = customers.filter(Exists(resellers))
-    if after is not None:
-        name, pk = after
-        customers = customers.filter(Q(company_name__gt=name) | Q(company_name=name, pk__gt=pk))
+            where &= Q(indirect_reseller__name__istartswith=indirect_reseller)
     search = search.replace("\x00", "").strip()  # PostgreSQL refuses NUL in a query
     if search:
-        match = Q(company_name__icontains=search) | Q(domain__icontains=search)
-        with contextlib.suppress(ValueError):
-            match |= Q(tenant_id=UUID(search))
-        customers = customers.filter(match)
+        try:  # a Microsoft ID, or a whole domain, is matched exactly on its unique index
+            where &= Q(customer__tenant_id=UUID(search))
+        except ValueError:
+            if search.lower().endswith(INITIAL_DOMAIN):
+                where &= Q(customer__domain=search.lower())
+            elif DOMAIN_LIKE.match(search):  # part of a domain: the domain's trigrams only
+                where &= Q(domain__icontains=search)
+            else:
+                where &= Q(company_name__icontains=search) | Q(domain__icontains=search)
     if qualification == GCC:
-        customers = customers.filter(has_gcc=True)
+        where &= Q(gcc_status=CustomerGccStatus.VALIDATED)
     elif qualification == "none":
-        customers = customers.filter(has_gcc=False)
-    if status == ValidationStatus.VALIDATED:
-        customers = customers.filter(has_gcc=True)
-    elif status == ValidationStatus.PENDING:
-        customers = customers.filter(has_gcc=False, latest_request_status__in=OPEN_STATES)
-    elif status == ValidationStatus.REJECTED:
-        customers = customers.filter(has_gcc=False, latest_request_status=RequestState.REJECTED)
-    elif status == ValidationStatus.NONE:
-        customers = customers.filter(has_gcc=False).filter(
-            Q(latest_request_status__isnull=True) | Q(latest_request_status=RequestState.APPROVED)
+        where &= ~Q(gcc_status=CustomerGccStatus.VALIDATED)
+    if status in CustomerGccStatus.values:
+        where &= Q(gcc_status=status)
+    return where
+
+
+# A relationship field and the annotation of ``_customers`` that reads it. Filters go through
+# the annotations: each filter() on ``book__…`` itself would join the relationship table again.
+BOOK_FIELDS = {
+    "company_name": "book_name",
+    "domain": "book_domain",
+    "gcc_status": "gcc_status",
+    "indirect_reseller__tenant_id": "indirect_reseller_tenant_id",
+    "indirect_reseller__name": "indirect_reseller_name",
+    "customer__tenant_id": "tenant_id",
+    "customer__domain": "domain",
+}
+
+
+def _on_book(where: Q) -> Q:
+    """``where`` (on a relationship row) on ``_customers``' annotations of its ``book``."""
+    children = []
+    for child in where.children:
+        if isinstance(child, Q):
+            children.append(_on_book(child))
+            continue
+        lookup, value = child
+        for field, annotation in BOOK_FIELDS.items():
+            if lookup == field or lookup.startswith(f"{field}__"):
+                children.append((annotation + lookup.removeprefix(field), value))
+                break
+        else:
+            raise ValueError(f"no annotation for {lookup}")
+    return Q(*children, _connector=where.connector, _negated=where.negated)
+
+
+def _customers(actor: User) -> QuerySet[Customer]:
+    """The actor's partner's customers, each with its relationship row as ``book``: what the
+    list sorts, filters and searches on (customers.models.CustomerRelationship)."""
+    mine = Q(relationships__partner_id=actor.partner_id)
+    return (
+        Customer.objects.annotate(book=FilteredRelation("relationships", condition=mine))
+        .filter(book__isnull=False)
+        .annotate(
+            gcc_status=F("book__gcc_status"),
+            has_gcc=ExpressionWrapper(
+                Q(book__gcc_status=CustomerGccStatus.VALIDATED), output_field=BooleanField()
+            ),
+            book_name=F("book__company_name"),
+            book_domain=F("book__domain"),
+            book_id=F("book__id"),
+            # The Microsoft ID of the indirect reseller the customer belongs to, if any.
+            indirect_reseller_tenant_id=F("book__indirect_reseller__tenant_id"),
+            indirect_reseller_name=F("book__indirect_reseller__name"),
         )
-    return customers.order_by("company_name", "pk")
+    )
+
+
+def book_key(customer: Customer) -> tuple[str, int]:
+    """A listed customer's place in the list's order (for keyset pages)."""
+    return customer.book_name, customer.book_id
+
+
+def customer_list(*, actor: User, **filters) -> QuerySet[Customer]:
+    """The partner's customers by company name, searched by name, domain or Microsoft ID, and
+    filtered by qualification or validation status; the API filters by the start of the name or
+    the domain, or by the indirect reseller (its Microsoft ID, or the start of its name). Page
+    it with ``lib.keyset`` on ``BOOK_ORDER`` and ``book_key``.
+
+    Every filter and the order read the relationship row, whose indexes (and, on PostgreSQL,
+    trigram indexes for the contains-search) serve a book of 100,000 like one of 100."""
+    return _customers(actor).filter(_on_book(_book_filter(**filters))).order_by(*BOOK_ORDER)
+
+
+def customer_count(*, actor: User, **filters) -> tuple[int, bool]:
+    """How many customers ``customer_list`` lists (up to COUNT_LIMIT), and whether there are
+    more; counted on the relationship rows alone."""
+    rows = CustomerRelationship.objects.filter(_book_filter(**filters), partner_id=actor.partner_id)
+    if not filters.get("search"):
+        # In an index's order, so the LIMIT stops the scan of a big book early (a search reads
+        # its trigram index instead).
+        rows = (
+            rows.order_by("gcc_status", "company_name", "id")
+            if filters.get("status")
+            else rows.order_by("company_name", "id")
+        )
+    counted = rows.values("pk")[: COUNT_LIMIT + 1].count()
+    return min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
 
 
 def customer_get(*, actor: User, uuid=None, tenant_id=None) -> Customer:
@@ -131,7 +188,7 @@ def partner_manages_customer(*, partner_id: int, customer_id: int) -> bool:
 def customer_domain_taken(*, domain: str) -> bool:
     """True when a customer (of any partner) has this initial domain: a tenant's domain is
     unique across Microsoft, so this check is not scoped to the actor's partner."""
-    return Customer.objects.filter(domain__iexact=domain).exists()
+    return Customer.objects.filter(domain=domain.lower()).exists()  # kept lowercased
 
 
 def customer_latest_request(*, actor: User, customer: Customer) -> ValidationRequest | None:

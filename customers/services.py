@@ -19,7 +19,7 @@ from validation.codes import (
     validation_code_list,
 )
 from validation.models import SpecialQualification, SpecialQualificationKind
-from validation.selectors import customer_holds_gcc
+from validation.selectors import customer_gcc_status_expression, customer_holds_gcc
 
 from .models import Customer, CustomerRelationship
 
@@ -123,16 +123,50 @@ def customer_create(
             customer.save()
     except IntegrityError as exc:  # a concurrent create took the domain
         raise Refusal(RefusalCode.DOMAIN_TAKEN, DOMAIN_TAKEN, field="domain_prefix") from exc
-    CustomerRelationship.objects.create(
+    customer_relationship_add(
         partner_id=actor.partner_id,
         customer=customer,
-        indirect_reseller=indirect_reseller,
+        indirect_reseller_id=indirect_reseller.pk if indirect_reseller else None,
         origin=CustomerRelationship.Origin.CREATED,
     )
     if qualification == GCC:
         code = validation_code_consume(actor=actor, code_id=validation_code_id)
         customer_gcc_qualification_grant(customer=customer, code=code, now=now)
     return customer
+
+
+def customer_relationship_add(
+    *, partner_id: int, customer: Customer, indirect_reseller_id: int | None, origin: str
+) -> CustomerRelationship:
+    """The partner manages the customer from now on (once: adding it again changes nothing).
+    The row carries the customer's name, domain and GCC status for the partner's list."""
+    relationship, created = CustomerRelationship.objects.get_or_create(
+        partner_id=partner_id,
+        customer=customer,
+        defaults={
+            "indirect_reseller_id": indirect_reseller_id,
+            "origin": origin,
+            "company_name": customer.company_name,
+            "domain": customer.domain,
+        },
+    )
+    if created:
+        customer_gcc_status_refresh(customer_ids=[customer.pk])
+        relationship.refresh_from_db(fields=["gcc_status"])
+    return relationship
+
+
+def customer_gcc_status_refresh(*, customer_ids) -> int:
+    """Recompute the GCC status its partners' lists show for these customers: one UPDATE.
+    Validation asks for it (validation.signals) whenever a customer's standing may change."""
+    return CustomerRelationship.objects.filter(customer_id__in=list(customer_ids)).update(
+        gcc_status=customer_gcc_status_expression("customer_id")
+    )
+
+
+def on_customer_gcc_changed(sender, *, customer_ids, **kwargs) -> None:
+    """validation.signals.customer_gcc_changed's receiver (connected in apps.py)."""
+    customer_gcc_status_refresh(customer_ids=customer_ids)
 
 
 CUSTOMER_ALREADY_QUALIFIED = (
@@ -189,4 +223,8 @@ def customer_billing_profile_update(
     if changed:
         customer.full_clean()
         customer.save(update_fields=changed)
+    if "company_name" in changed:  # the partners' lists sort and search on their copy
+        CustomerRelationship.objects.filter(customer=customer).update(
+            company_name=customer.company_name
+        )
     return customer

@@ -1,11 +1,11 @@
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from lib.keyset import FIRST, keyset_page
 from lib.refusals import Refusal
 from partners import permissions
 from partners.decorators import partner_user_required
@@ -29,21 +29,30 @@ def customer_list(request):
     search = request.GET.get("q", "")[:200]
     qualification = request.GET.get("qualification", "")
     status = request.GET.get("status", "")
-    customers = selectors.customer_list(
-        actor=request.user, search=search, qualification=qualification, status=status
+    filters = {"search": search, "qualification": qualification, "status": status}
+    page = keyset_page(
+        selectors.customer_list(actor=request.user, **filters),
+        order=selectors.BOOK_ORDER,
+        key_of=selectors.book_key,
+        size=PAGE_SIZE,
+        cursor=request.GET.get("cursor"),
+        direction=request.GET.get("page", FIRST),
     )
-    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    count, more = selectors.customer_count(actor=request.user, **filters)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "cursor"):
+        query.pop(name, None)
     return render(
         request,
         "customers/customer_list.html",
         {
             "page": page,
+            "count": count,
+            "count_is_capped": more,
             "search": search,
             "qualification": qualification,
             "status": status,
-            "status_choices": ValidationStatus.CHOICES,
+            "status_choices": ValidationStatus.choices,
             "gcc": SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
             "holds_gcc": partner_holds_gcc(request.user.partner),
             "query": f"{query.urlencode()}&" if query else "",

@@ -275,6 +275,14 @@ CELERY_BEAT_SCHEDULE = {
 GCC_REVIEW_BUSINESS_DAY_SECONDS = env.float("GCC_REVIEW_BUSINESS_DAY_SECONDS", default=None)
 GCC_REVIEW_BUSINESS_DAYS = 2
 GCC_SWEEP_BATCH_SIZE = env.int("GCC_SWEEP_BATCH_SIZE", default=50)
+# The review sweep decides its batches set-based (validation.services.sweep_reviews): bigger.
+GCC_SWEEP_REVIEW_BATCH_SIZE = env.int("GCC_SWEEP_REVIEW_BATCH_SIZE", default=500)
+# On PostgreSQL a tick runs this many review batches at once (threads, one connection each):
+# while one waits for the database, another works.
+GCC_SWEEP_REVIEW_THREADS = env.int("GCC_SWEEP_REVIEW_THREADS", default=2)
+# A beat tick of a sweep (reviews, pending orders, the email outbox) keeps taking batches until
+# nothing is left or this many seconds are spent (never more than half the interval).
+GCC_SWEEP_TIME_BUDGET_SECONDS = env.float("GCC_SWEEP_TIME_BUDGET_SECONDS", default=20.0)
 # A request or order whose sweep raises is tried once per sweep, this many times in a row, then
 # set aside as stuck (with its error) until someone retries it; the other items go on.
 GCC_SWEEP_MAX_ATTEMPTS = env.int("GCC_SWEEP_MAX_ATTEMPTS", default=3)

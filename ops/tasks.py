@@ -19,8 +19,15 @@ def send_email_task(notification_id: int) -> bool:
 
 
 @shared_task
+def send_emails_task(notification_ids: list[int]) -> list[int]:
+    """Emails recorded together (``notify_many_on_commit``), sent over one SMTP connection.
+    No retry here: a row that could not be sent is left for the beat sweep, with its backoff."""
+    return notifications.emails_send(notification_ids=notification_ids)
+
+
+@shared_task
 def send_pending_emails_task() -> list[int]:
-    return notifications.emails_send_pending(batch_size=settings.GCC_SWEEP_BATCH_SIZE)
+    return notifications.emails_send_pending_drain(batch_size=settings.GCC_SWEEP_BATCH_SIZE)
 
 
 @shared_task

@@ -7,6 +7,7 @@ from partners.models import Partner, PartnerType
 from partners.selectors import indirect_reseller_list
 from validation.codes import CODE_USED_UP, validation_code_list
 from validation.models import SpecialQualificationKind
+from validation.selectors import CODE_CHOICES_SHOWN
 
 from .selectors import CatalogEntry
 from .services import CartLine
@@ -14,7 +15,29 @@ from .services import CartLine
 GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 
 
+def code_label(code) -> str:
+    return (
+        f"{code.validation_id} · {code.organization_name} "
+        f"({code.remaining_creates} of {code.max_creates} creates left)"
+    )
+
+
+class ShownCodesIterator(forms.models.ModelChoiceIterator):
+    """Only the codes the page shows (``field.shown``), not every code the field accepts."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for code in self.field.shown:
+            yield self.choice(code)
+
+
 class ValidationCodeChoiceField(forms.ModelChoiceField):
+    """Accepts any of the agent's usable codes; the drop-down lists only the first few (and the
+    one chosen), and the page searches the rest (``orders:validation_code_options``)."""
+
+    iterator = ShownCodesIterator
+
     # The agent's codes with no creates left: not offered, but named when posted (a colleague
     # used the last create after this page was shown), instead of "Select a valid choice".
     used_up = None
@@ -36,10 +59,7 @@ class ValidationCodeChoiceField(forms.ModelChoiceField):
             return False
 
     def label_from_instance(self, code):
-        return (
-            f"{code.validation_id} · {code.organization_name} "
-            f"({code.remaining_creates} of {code.max_creates} creates left)"
-        )
+        return code_label(code)
 
 
 class CustomerAccountForm(forms.Form):
@@ -88,10 +108,13 @@ class CustomerAccountForm(forms.Form):
 
     def __init__(self, *args, actor, gcc_enabled: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["validation_code"].queryset = validation_code_list(actor=actor)
-        self.fields["validation_code"].used_up = validation_code_list(
-            actor=actor, usable_only=False
-        ).filter(remaining_creates=0)
+        codes = self.fields["validation_code"]
+        codes.queryset = validation_code_list(actor=actor)
+        codes.used_up = validation_code_list(actor=actor, usable_only=False).filter(
+            remaining_creates=0
+        )
+        codes.shown = self._shown_codes(codes.queryset)
+        self.more_codes = len(codes.shown) >= CODE_CHOICES_SHOWN  # the page offers a search
         if actor.partner.partner_type == PartnerType.INDIRECT_PROVIDER:
             self.fields["indirect_reseller"].queryset = indirect_reseller_list(actor=actor)
         else:
@@ -100,6 +123,14 @@ class CustomerAccountForm(forms.Form):
             self.fields["special_qualification"].widget.attrs["disabled"] = True
             self.fields["special_qualification"].disabled = True
             self.fields["validation_code"].disabled = True
+
+    def _shown_codes(self, usable):
+        """The first codes by name, and the one posted if it is further down."""
+        shown = list(usable[:CODE_CHOICES_SHOWN])
+        chosen = self.data.get("validation_code") if self.is_bound else None
+        if chosen and str(chosen).isdigit() and all(str(c.pk) != chosen for c in shown):
+            shown += list(usable.filter(pk=int(chosen)))
+        return shown
 
     def customer_details(self) -> CustomerDetails:
         data = self.cleaned_data

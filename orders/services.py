@@ -16,7 +16,14 @@ from customers.selectors import partner_manages_customer
 from customers.services import CustomerDetails, customer_create
 from lib.queue import enqueue_on_commit
 from lib.refusals import Refusal, RefusalCode
-from lib.sweeps import sweep_one_at_a_time, sweep_reset
+from lib.sweeps import (
+    SweepOutcome,
+    drain,
+    excluding,
+    sweep_one_at_a_time,
+    sweep_reset,
+    sweep_time_budget,
+)
 from ops.notifications import notify_on_commit
 from partners import permissions
 from partners.models import Partner, User
@@ -285,22 +292,60 @@ def _notify_order_completed(order: Order, lines: list[OrderLine]) -> None:
     )
 
 
+PENDING_GRACE = timedelta(seconds=30)  # the task sent after commit normally gets there first
+
+
+def _orders_sweep_batch(
+    *, now: datetime, older_than: timedelta, batch: int, exclude=()
+) -> SweepOutcome:
+    pending = Order.objects.filter(
+        status=OrderStatus.PENDING, created_at__lte=now - older_than, stuck_at__isnull=True
+    ).order_by("created_at", "pk")
+    return sweep_one_at_a_time(
+        excluding(pending, exclude),
+        lambda pk: order_provision(order_id=pk, now=now),
+        limit=batch,
+        now=now,
+    )
+
+
 def orders_sweep_pending(
-    *, now: datetime | None = None, older_than: timedelta = timedelta(seconds=30), batch: int = 50
+    *, now: datetime | None = None, older_than: timedelta = PENDING_GRACE, batch: int = 50
 ) -> list[int]:
     """Provision orders still pending after ``older_than`` (their task was lost: the broker was
     down, or a worker died); return the ids provisioned. Each order is claimed (``skip_locked``)
     and provisioned on its own transaction: one that raises is retried by the next sweeps, then
     set aside as stuck, and never holds up the others (lib.sweeps.sweep_one_at_a_time).
+    One batch of up to ``batch`` orders; a beat tick runs ``orders_sweep_drain``.
     """
-    now = now or timezone.now()
-    pending = Order.objects.filter(
-        status=OrderStatus.PENDING, created_at__lte=now - older_than, stuck_at__isnull=True
-    ).order_by("created_at", "pk")
-    outcome = sweep_one_at_a_time(
-        pending, lambda pk: order_provision(order_id=pk, now=now), limit=batch, now=now
-    )
+    outcome = _orders_sweep_batch(now=now or timezone.now(), older_than=older_than, batch=batch)
     return [pk for pk, provisioned in outcome.done.items() if provisioned]
+
+
+def orders_sweep_drain(
+    *,
+    batch: int,
+    budget_seconds: float | None = None,
+    now: datetime | None = None,
+    older_than: timedelta = PENDING_GRACE,
+) -> list[int]:
+    """What a beat tick does: ``orders_sweep_pending`` batch after batch until no order is
+    waiting or ``budget_seconds`` (default ``lib.sweeps.sweep_time_budget()``) are spent; an
+    order that fails is tried once per tick. Returns the ids provisioned."""
+    provisioned: list[int] = []
+    failed: list[int] = []  # still pending: left out for the rest of this tick
+
+    def one_batch() -> bool:
+        outcome = _orders_sweep_batch(
+            now=now or timezone.now(), older_than=older_than, batch=batch, exclude=failed
+        )
+        failed.extend(outcome.failed)
+        provisioned.extend(pk for pk, done in outcome.done.items() if done)
+        return len(outcome.tried) >= batch
+
+    budget = sweep_time_budget() if budget_seconds is None else budget_seconds
+    drain(one_batch, budget_seconds=budget)
+    return provisioned
 
 
 @transaction.atomic

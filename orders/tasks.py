@@ -13,4 +13,4 @@ def provision_order_task(order_id: int) -> bool:
 
 @shared_task
 def sweep_pending_orders_task() -> list[int]:
-    return services.orders_sweep_pending(batch=settings.GCC_SWEEP_BATCH_SIZE)
+    return services.orders_sweep_drain(batch=settings.GCC_SWEEP_BATCH_SIZE)

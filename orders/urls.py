@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path(f"{NEW}review/", views.new_customer_review, name="new_customer_review"),
     path(f"{NEW}cancel/", views.new_customer_cancel, name="new_customer_cancel"),
+    path(f"{NEW}codes/", views.validation_code_options, name="validation_code_options"),
     path(f"{CUSTOMER}orders/", views.order_list, name="list"),
     path(f"{CUSTOMER}orders/new/", views.order_create, name="create"),
     path(f"{CUSTOMER}orders/<uuid:order_uuid>/", views.order_detail, name="detail"),

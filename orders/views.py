@@ -13,11 +13,12 @@ from lib.refusals import Refusal
 from partners.decorators import partner_user_required, role_required
 from partners.permissions import Action
 from partners.selectors import partner_holds_gcc
+from validation.selectors import CODE_CHOICES_SHOWN, validation_code_search
 from validation.services import customer_validation_refusal
 
 from . import selectors, services
 from .eligibility import PurchaseContext
-from .forms import CartForm, CustomerAccountForm
+from .forms import CartForm, CustomerAccountForm, code_label
 from .models import Offer, Order
 
 WIZARD = "new_customer_order"
@@ -188,6 +189,15 @@ def new_customer_account(request):
         },
         status=status,
     )
+
+
+@role_required(Action.ADD_CUSTOMER)
+def validation_code_options(request):
+    """The Add customer page's code search (htmx): the matching codes as <option>s."""
+    search = request.GET.get("code_search", "")[:50]
+    codes = validation_code_search(actor=request.user, search=search)[:CODE_CHOICES_SHOWN]
+    choices = [(code.pk, code_label(code)) for code in codes]
+    return render(request, "orders/_validation_code_options.html", {"choices": choices})
 
 
 @role_required(Action.PLACE_ORDERS)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from customers.models import Customer, CustomerRelationship
+from customers.services import customer_relationship_add
 from lib.refusals import Refusal, RefusalCode
 from ops.notifications import notify_on_commit
 from partners import permissions
@@ -183,13 +184,11 @@ def _answer(*, actor: User, token: str, status: str, now: datetime | None):
             raise _refusal(request)
         if status == Status.ACCEPTED:
             # Already managed by this partner: the request is accepted, nothing is duplicated.
-            CustomerRelationship.objects.get_or_create(
+            customer_relationship_add(
                 partner_id=request.partner_id,
-                customer_id=actor.customer_id,
-                defaults={
-                    "indirect_reseller_id": request.indirect_reseller_id,
-                    "origin": CustomerRelationship.Origin.INVITATION,
-                },
+                customer=Customer.objects.get(pk=actor.customer_id),
+                indirect_reseller_id=request.indirect_reseller_id,
+                origin=CustomerRelationship.Origin.INVITATION,
             )
             notify_on_commit(  # the partner user who sent the invitation is waiting for this
                 key=f"relationship-request:{request.pk}:accepted",

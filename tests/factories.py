@@ -7,7 +7,13 @@ from customers.services import CustomerDetails
 from partners.models import Partner, PartnerType, ResellerQualification, Role, User
 from validation.calendar import review_due_at
 from validation.intake import CustomerIntake, PartnerIntake
-from validation.models import GovernmentBasis, RequestKind, ValidationRequest
+from validation.models import (
+    GovernmentBasis,
+    RequestKind,
+    RequestState,
+    ValidationCode,
+    ValidationRequest,
+)
 
 PASSWORD = "a-Test-password-42"
 
@@ -158,6 +164,19 @@ def customer_details(prefix: str = "lincolncounty", **overrides) -> CustomerDeta
     return CustomerDetails(**data)
 
 
+def manage(partner: Partner, customer, *, indirect_reseller=None, origin="created"):
+    """The partner manages the customer (its relationship row, as the services write it:
+    with the customer's name, domain and current GCC status for the partner's list)."""
+    from customers.services import customer_relationship_add
+
+    return customer_relationship_add(
+        partner_id=partner.pk,
+        customer=customer,
+        indirect_reseller_id=indirect_reseller.pk if indirect_reseller else None,
+        origin=origin,
+    )
+
+
 def gcc_partner(**kwargs) -> Partner:
     """A partner holding Government_community_cloud."""
     partner = PartnerFactory(**kwargs)
@@ -188,3 +207,39 @@ def customer_account_form_data(code=None, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def codes_for(actor, count: int) -> list[ValidationCode]:
+    """``count`` approved customer requests and their codes, named Agency 000…, in bulk."""
+    now = timezone.now()
+    requests = ValidationRequest.objects.bulk_create(
+        [
+            ValidationRequest(
+                **customer_request_data(
+                    actor.partner, organization_name=f"Agency {n:03d}", domain=f"a{n}.gov"
+                ).fields(),
+                kind=RequestKind.CUSTOMER,
+                partner=actor.partner,
+                submitted_by=actor,
+                submission_key=uuid.uuid4(),
+                submitted_at=now,
+                due_at=now,
+                status=RequestState.APPROVED,
+            )
+            for n in range(count)
+        ]
+    )
+    return ValidationCode.objects.bulk_create(
+        [
+            ValidationCode(
+                validation_id=f"{700000 + n}",
+                request=request,
+                partner=actor.partner,
+                organization_name=request.organization_name,
+                max_creates=5,
+                remaining_creates=5,
+                created_at=now,
+            )
+            for n, request in enumerate(requests)
+        ]
+    )

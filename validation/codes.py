@@ -4,11 +4,13 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from lib.refusals import Refusal, RefusalCode
-from partners.models import User
+from lib.sweeps import history_copy
+from partners.models import PartnerType, User
 
 from .models import (
     SpecialQualification,
@@ -16,6 +18,7 @@ from .models import (
     ValidationCode,
     ValidationRequest,
 )
+from .signals import gcc_changed
 
 CODE_USED_UP = (
     "This validation code has no creates left: every customer it allows has been created. "
@@ -31,13 +34,12 @@ def _new_validation_id() -> str:
             return candidate
 
 
-def validation_code_issue(*, request: ValidationRequest, now: datetime) -> ValidationCode:
-    """The code an approved customer request yields, owned by the transacting partner."""
+def _code_for(request: ValidationRequest, *, validation_id: str, now: datetime) -> ValidationCode:
     partner = request.partner
     transacting_id = partner.indirect_provider_id or partner.pk
     max_creates = settings.GCC_VALIDATION_CODE_MAX_CREATES
-    return ValidationCode.objects.create(
-        validation_id=_new_validation_id(),
+    return ValidationCode(
+        validation_id=validation_id,
         request=request,
         partner_id=transacting_id,
         requested_by=partner if transacting_id != partner.pk else None,
@@ -48,14 +50,73 @@ def validation_code_issue(*, request: ValidationRequest, now: datetime) -> Valid
     )
 
 
+def validation_code_issue(*, request: ValidationRequest, now: datetime) -> ValidationCode:
+    """The code an approved customer request yields, owned by the transacting partner."""
+    code = _code_for(request, validation_id=_new_validation_id(), now=now)
+    code.save()
+    return code
+
+
+ISSUE_ATTEMPTS = 5  # draws of a batch's IDs before giving up (the batch is then retried alone)
+
+
+def _new_validation_ids(count: int) -> list[str]:
+    """``count`` distinct six-digit IDs no code has: candidates drawn at once, checked with one
+    query (drawn again for the rare collisions)."""
+    chosen: list[str] = []
+    while len(chosen) < count:
+        drawn = [f"{secrets.randbelow(900000) + 100000}" for _ in range(count - len(chosen) + 8)]
+        taken = set(chosen) | set(
+            ValidationCode.objects.filter(validation_id__in=drawn).values_list(
+                "validation_id", flat=True
+            )
+        )
+        for candidate in drawn:
+            if len(chosen) < count and candidate not in taken:
+                taken.add(candidate)
+                chosen.append(candidate)
+    return chosen
+
+
+def validation_codes_issue(
+    *, requests: list[ValidationRequest], now: datetime
+) -> dict[int, ValidationCode]:
+    """``validation_code_issue`` for many approved customer requests at once (the review
+    sweep's batch): the codes and their history rows in one insert each. Returns request pk ->
+    its code. Call inside the transaction that approves them."""
+    if not requests:
+        return {}
+    codes = [_code_for(request, validation_id="", now=now) for request in requests]
+    for attempt in range(1, ISSUE_ATTEMPTS + 1):
+        for code, validation_id in zip(codes, _new_validation_ids(len(codes)), strict=True):
+            code.validation_id = validation_id
+        try:
+            with transaction.atomic():
+                ValidationCode.objects.bulk_create(codes)
+            break
+        except IntegrityError:
+            # Another batch, not committed when the IDs were checked, took one of them (and
+            # has committed since: the next check sees it). Draw again.
+            if attempt == ISSUE_ATTEMPTS:
+                raise
+    # bulk_create sends no post_save: the history rows save() would have written ("+").
+    history_copy(ValidationCode, dict.fromkeys(code.pk for code in codes), history_type="+")
+    return {code.request_id: code for code in codes}
+
+
 def validation_code_list(*, actor: User, usable_only: bool = True) -> QuerySet[ValidationCode]:
-    """Codes every agent of the transacting partner, and the reseller that asked, may use."""
-    codes = ValidationCode.objects.filter(
-        Q(partner_id=actor.partner_id) | Q(requested_by_id=actor.partner_id)
-    )
+    """Codes every agent of the transacting partner, and the reseller that asked, may use.
+
+    A code belongs to a transacting partner (direct, or indirect provider) and names the
+    indirect reseller that asked for it, if one did; so an indirect reseller sees the codes it
+    asked for and any other partner its own, each list read in name order on its index."""
+    if actor.partner.partner_type == PartnerType.INDIRECT_RESELLER:
+        codes = ValidationCode.objects.filter(requested_by_id=actor.partner_id)
+    else:
+        codes = ValidationCode.objects.filter(partner_id=actor.partner_id)
     if usable_only:
         codes = codes.filter(remaining_creates__gt=0)
-    return codes.order_by("organization_name", "validation_id")
+    return codes.order_by("organization_name", "id")
 
 
 def validation_code_consume(*, actor: User, code_id: int) -> ValidationCode:
@@ -88,4 +149,24 @@ def customer_gcc_qualification_grant(
         qualification=SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
         defaults={"granted_at": now or timezone.now(), "validation_code": code},
     )
+    gcc_changed(customer.pk)
     return qualification
+
+
+def customer_gcc_qualifications_grant(*, codes: list[ValidationCode], now: datetime) -> None:
+    """``customer_gcc_qualification_grant`` for many (customer, code) at once: the existing
+    customers of approved requests get GCC with their new code, unless they hold it already
+    (one insert). The caller sends ``gcc_changed`` for the batch's customers."""
+    SpecialQualification.objects.bulk_create(
+        [
+            SpecialQualification(
+                customer_id=code.request.customer_id,
+                qualification=SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
+                granted_at=now,
+                validation_code=code,
+            )
+            for code in codes
+            if code.request.customer_id
+        ],
+        ignore_conflicts=True,
+    )

@@ -5,11 +5,11 @@ review time as its checklist, since a partner's standing can change while a requ
 """
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from uuid import UUID
 
 from lib.refusals import Refusal, RefusalCode
-from partners.models import Partner
+from partners.models import Partner, ResellerQualification, ResellerQualificationKind
 from partners.selectors import partner_holds_gcc
 
 from .models import (
@@ -87,7 +87,7 @@ class Finding:
     on_failure: str = REJECT
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(vars(self))  # what asdict() gives for these flat fields, without its deep copy
 
 
 def partner_request_findings(request: ValidationRequest) -> list[Finding]:
@@ -142,8 +142,38 @@ def legal_name_problem(name: str) -> str | None:
     return None
 
 
+# The review sweep judges a whole batch of requests at once: it reads whether their partners
+# may transact GCC with one query (``partners_may_transact_read``) instead of one per request
+# (``partner_holds_gcc``), and the checklist uses what it read.
+PARTNER_MAY_TRANSACT = "partner_may_transact_gcc"
+
+
+def partners_may_transact_read(requests: list[ValidationRequest]) -> None:
+    """Mark each request with whether its partner may transact GCC (its transacting partner
+    holds Government_community_cloud), for all of them with one query. Their partners must be
+    loaded with their indirect providers' ids (always: a foreign key's id is on the row)."""
+    transacting = {r.partner.indirect_provider_id or r.partner_id for r in requests}
+    holding = set(
+        ResellerQualification.objects.filter(
+            partner_id__in=transacting,
+            qualification=ResellerQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
+        ).values_list("partner_id", flat=True)
+    )
+    for request in requests:
+        setattr(
+            request,
+            PARTNER_MAY_TRANSACT,
+            (request.partner.indirect_provider_id or request.partner_id) in holding,
+        )
+
+
+def _partner_may_transact(request: ValidationRequest) -> bool:
+    known = getattr(request, PARTNER_MAY_TRANSACT, None)
+    return partner_holds_gcc(request.partner) if known is None else known
+
+
 def customer_request_findings(request: ValidationRequest) -> list[Finding]:
-    partner_ok = partner_holds_gcc(request.partner)
+    partner_ok = _partner_may_transact(request)
     name = legal_name_problem(request.organization_name)
     tenant = tenant_id_problem(partner=request.partner, tenant_id=request.tenant_id)
     government = request.entity_type in GOVERNMENT_ENTITY_TYPES

@@ -5,11 +5,17 @@ by its timeline event, so it is sent once, after commit. The templates (subject,
 under templates/emails/) see the plain values below, taken when the event happened.
 """
 
+import uuid
+from dataclasses import dataclass
+from datetime import tzinfo
+from functools import lru_cache
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
-from ops.notifications import notify_on_commit
+from ops.notifications import Email, notify_on_commit
 
 from .models import RequestKind, ValidationEvent, ValidationRequest
 
@@ -26,11 +32,41 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _when(moment) -> str:
-    return date_format(timezone.localtime(moment), "l, F j, Y g:i A T") if moment else ""
+@dataclass(frozen=True)
+class _Shared:
+    """What every email's context shares, worked out once for a batch of emails (the review
+    sweep records thousands: ``reverse()`` and date formatting are slow)."""
+
+    profile_path: str
+    detail_path: tuple[str, str]  # a request's page: the path before and after its uuid
+    zone: tzinfo
+    language: str
+
+    @classmethod
+    def now(cls) -> "_Shared":
+        placeholder = uuid.UUID(int=0)
+        detail = reverse("validation:detail", args=[placeholder])
+        before, after = detail.split(str(placeholder))  # a uuid's text is never quoted
+        return cls(
+            reverse("profile"), (before, after), timezone.get_current_timezone(), get_language()
+        )
 
 
-def _context(request: ValidationRequest, name: str) -> dict:
+def _when(moment, shared: _Shared) -> str:
+    if not moment:
+        return ""
+    local = timezone.localtime(moment, shared.zone).replace(second=0, microsecond=0)
+    # Shown to the minute; the offset tells apart the two 1:30 AMs of the autumn change.
+    return _minute_shown(local, local.utcoffset(), str(local.tzinfo), shared.language)
+
+
+@lru_cache(maxsize=4096)
+def _minute_shown(local, offset, zone: str, language: str) -> str:
+    return date_format(local, "l, F j, Y g:i A T")
+
+
+def _context(request: ValidationRequest, name: str, shared: _Shared) -> dict:
+    before, after = shared.detail_path
     context = {
         "reference": request.reference,
         "organization_name": request.organization_name,
@@ -38,9 +74,9 @@ def _context(request: ValidationRequest, name: str) -> dict:
         "is_customer_request": request.kind == RequestKind.CUSTOMER,
         "for_existing_customer": bool(request.customer_id),
         "contact_name": request.contact_name,
-        "request_path": reverse("validation:detail", args=[request.uuid]),
-        "profile_path": reverse("profile"),
-        "due_at": _when(request.due_at),
+        "request_path": f"{before}{request.uuid}{after}",
+        "profile_path": shared.profile_path,
+        "due_at": _when(request.due_at, shared),
     }
     if name == "approved" and request.kind == RequestKind.CUSTOMER:
         code = request.validation_code
@@ -66,11 +102,23 @@ def _recipients(request: ValidationRequest, name: str) -> list[str]:
     return [request.contact_email, request.submitted_by.email]
 
 
-def request_notify(*, request: ValidationRequest, name: str, event: ValidationEvent) -> None:
-    """Record the email for transition ``name`` of ``request`` (``event`` is its timeline row)."""
-    notify_on_commit(
+def _email(request: ValidationRequest, name: str, event: ValidationEvent, shared) -> Email:
+    return Email(
         key=f"validation-event:{event.pk}",
         template=TEMPLATES[name],
         to=_recipients(request, name),
-        context=_context(request, name),
+        context=_context(request, name, shared),
     )
+
+
+def request_emails(items) -> list[Email]:
+    """The emails of many transitions at once (the review sweep's batch): ``items`` are
+    (request, transition name, its timeline event); each the email ``request_notify`` records."""
+    shared = _Shared.now()
+    return [_email(request, name, event, shared) for request, name, event in items]
+
+
+def request_notify(*, request: ValidationRequest, name: str, event: ValidationEvent) -> None:
+    """Record the email for transition ``name`` of ``request`` (``event`` is its timeline row)."""
+    email = _email(request, name, event, _Shared.now())
+    notify_on_commit(key=email.key, template=email.template, to=email.to, context=email.context)

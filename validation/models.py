@@ -23,6 +23,15 @@ OPEN_STATES = (RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.INFO
 DECIDED_STATES = (RequestState.APPROVED, RequestState.REJECTED)
 
 
+class CustomerGccStatus(models.TextChoices):
+    """A customer's GCC validation status, as its partners' lists show and filter it."""
+
+    VALIDATED = "validated", "Validated for GCC"
+    PENDING = "pending", "Validation pending"
+    REJECTED = "rejected", "Validation rejected"
+    NONE = "none", "Not validated"
+
+
 class GovernmentBasis(models.TextChoices):
     """How the partner serves US government customers (checklist 9a, at least one)."""
 
@@ -161,6 +170,7 @@ class ValidationRequest(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["decided_at"]),
             models.Index(fields=["tenant_id", "submitted_at"]),
+            models.Index(fields=["partner", "-submitted_at"], name="requests_of_partner"),
             models.Index(
                 fields=["stuck_at"], condition=Q(stuck_at__isnull=False), name="request_stuck"
             ),
@@ -221,6 +231,13 @@ class ValidationCode(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The code lists (Add customer's picker, the codes API) read these in name order.
+        indexes = [
+            models.Index(fields=["partner", "organization_name", "id"], name="codes_of_partner"),
+            models.Index(
+                fields=["requested_by", "organization_name", "id"], name="codes_of_reseller"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="remaining_creates_within_max",

@@ -7,7 +7,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.lookups import Exact, In
 from django.utils import timezone
 
 from partners.models import User
@@ -16,6 +28,7 @@ from .codes import validation_code_list
 from .models import (
     DECIDED_STATES,
     OPEN_STATES,
+    CustomerGccStatus,
     RequestState,
     SpecialQualification,
     SpecialQualificationKind,
@@ -40,6 +53,38 @@ def customer_holds_gcc_expression(customer_ref: str = "pk") -> Exists:
     return Exists(
         SpecialQualification.objects.filter(customer=OuterRef(customer_ref), qualification=GCC)
     )
+
+
+def customer_gcc_status_expression(customer_ref: str = "pk") -> Case:
+    """A customer's CustomerGccStatus, as an expression over the customer ``customer_ref``:
+    validated when it holds GCC, else what its latest request says (none if it never asked,
+    or its latest approval was for a code that was not redeemed into it)."""
+    latest = Subquery(
+        ValidationRequest.objects.filter(customer=OuterRef(customer_ref))
+        .order_by("-submitted_at", "-pk")
+        .values("status")[:1]
+    )
+    return Case(
+        When(customer_holds_gcc_expression(customer_ref), then=Value(CustomerGccStatus.VALIDATED)),
+        When(In(latest, list(OPEN_STATES)), then=Value(CustomerGccStatus.PENDING)),
+        When(Exact(latest, RequestState.REJECTED), then=Value(CustomerGccStatus.REJECTED)),
+        default=Value(CustomerGccStatus.NONE),
+    )
+
+
+CODE_CHOICES_SHOWN = 50  # a picker lists this many codes; more are found by searching
+
+
+def validation_code_search(*, actor: User, search: str = "") -> QuerySet[ValidationCode]:
+    """The actor's usable codes matching ``search``: the start of a validation ID, or part of
+    the organization's name. Slice it: a partner may hold thousands."""
+    codes = validation_code_list(actor=actor)
+    search = search.replace("\x00", "").strip()
+    if search.isdigit():
+        return codes.filter(validation_id__startswith=search)
+    if search:
+        return codes.filter(organization_name__icontains=search)
+    return codes
 
 
 def validation_request_list(*, actor: User) -> QuerySet[ValidationRequest]:

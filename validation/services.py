@@ -7,29 +7,47 @@ expects (``_lock``), so the loser changes nothing and is told so (ALREADY_DECIDE
 """
 
 import logging
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lib.queue import enqueue_on_commit
 from lib.refusals import Refusal, RefusalCode, refuse_nul
-from lib.sweeps import SWEEP_RESET, sweep_one_at_a_time, sweep_reset
+from lib.sweeps import (
+    SWEEP_RESET,
+    drain,
+    excluding,
+    history_copy,
+    per_row,
+    sweep_batch,
+    sweep_reset,
+    sweep_time_budget,
+)
+from ops.notifications import notify_many_on_commit
 from partners import permissions
-from partners.models import User
+from partners.models import Partner, User
 from partners.permissions import Action
 from partners.selectors import partner_holds_gcc
 from partners.services import gcc_qualification_grant
 
 from .calendar import review_due_at
-from .codes import customer_gcc_qualification_grant, validation_code_issue
+from .codes import (
+    customer_gcc_qualification_grant,
+    customer_gcc_qualifications_grant,
+    validation_code_issue,
+    validation_codes_issue,
+)
 from .eligibility import (
     NOT_GCC_ENABLED,
     partner_standing_problem,
+    partners_may_transact_read,
     request_findings,
     tenant_id_problem,
     verdict_from,
@@ -44,6 +62,7 @@ from .models import (
 )
 from .reviewers import DECIDE_PERMISSION
 from .selectors import customer_holds_gcc, validation_request_for_submission
+from .signals import gcc_changed
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +83,8 @@ NOT_STUCK = "This request is not stuck: the sweep takes it as usual; nothing to 
 
 
 def _event(request, *, to_state, from_state="", actor=None, label="", note="", now=None):
-    return ValidationEvent.objects.create(
+    """Record a state change on the timeline; every change of state writes one."""
+    event = ValidationEvent.objects.create(
         request=request,
         at=now or timezone.now(),
         actor=actor,
@@ -73,6 +93,8 @@ def _event(request, *, to_state, from_state="", actor=None, label="", note="", n
         to_state=to_state,
         note=note,
     )
+    gcc_changed(request.customer_id)
+    return event
 
 
 # --- Submitting ------------------------------------------------------------------------------
@@ -557,6 +579,15 @@ def simulated_review_decide(*, request_id: int, now: datetime | None = None) -> 
 
 
 # --- The sweeps ------------------------------------------------------------------------------
+#
+# A beat tick (``sweep_reviews_drain``) runs sweeps until nothing is new or due, or its time
+# budget is spent (on PostgreSQL two at once). Each sweep (``sweep_reviews``) screens one batch
+# and decides one batch, set-based: the batch's rows are claimed and locked in one transaction,
+# read with a few queries for the whole batch, judged in Python by the same checklist, and
+# written with one conditional UPDATE per target state and one insert per kind of row (events,
+# history, codes, qualifications, emails): the same rows the one-at-a-time path
+# (``simulated_review_decide``) writes. A batch that raises is rolled back and taken one
+# request at a time, so one bad request never blocks the rest.
 
 
 @dataclass
@@ -566,6 +597,13 @@ class SweepReport:
     skipped: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)  # request id -> its error
     stuck: list[int] = field(default_factory=list)  # set aside by this sweep
+
+    def add(self, other: "SweepReport") -> None:
+        self.screened += other.screened
+        self.decided |= other.decided
+        self.skipped += other.skipped
+        self.failed |= other.failed
+        self.stuck += other.stuck
 
 
 def _simulated_decision(request_id: int, *, now: datetime) -> str | None:
@@ -577,34 +615,284 @@ def _simulated_decision(request_id: int, *, now: datetime) -> str | None:
         return None  # a reviewer decided it meanwhile
 
 
-def sweep_reviews(*, now: datetime | None = None, batch_size: int = 50) -> SweepReport:
-    """Screen whatever was never screened and decide whatever is due. Safe to run anywhere, twice.
+# What a batch reads of its requests: the checklist's inputs and what the decision, its code
+# and its email show. Loading only these halves the cost of reading a batch; a field missing
+# here would be loaded one request at a time (the sweep's query-count tests would see it).
+_SWEEP_READS = (
+    "kind",
+    "status",
+    "uuid",
+    "partner",
+    "submitted_by",
+    "customer",
+    "organization_name",
+    "tenant_id",
+    "contact_name",
+    "contact_email",
+    "government_basis",
+    "contract_reference",
+    "entity_type",
+    "regulated_data",
+    "is_us_entity",
+    "us_presence",
+    "info_response",
+    "due_at",
+)
 
-    Each request is claimed, screened or decided, and committed on its own (see
-    ``lib.sweeps.sweep_one_at_a_time``): one that raises is retried by the next sweeps, then
-    set aside as stuck, and never holds up the others.
-    """
-    now = now or timezone.now()
-    waiting = ValidationRequest.objects.filter(stuck_at__isnull=True)
-    screened = sweep_one_at_a_time(
+
+def _batch_reads(requests: list[ValidationRequest], *, submitters: bool) -> None:
+    """Load what the checklist, the decision and its email read, for a whole batch with one
+    query each (a few partners and agents submit many requests): the partners with their
+    indirect providers, whether each may transact GCC, and the submitters' addresses."""
+    partners = Partner.objects.select_related("indirect_provider").in_bulk(
+        {r.partner_id for r in requests}
+    )
+    users = {}
+    if submitters:
+        users = User.objects.only("email").in_bulk({r.submitted_by_id for r in requests})
+    for request in requests:
+        request.partner = partners[request.partner_id]
+        if submitters:
+            request.submitted_by = users[request.submitted_by_id]
+    partners_may_transact_read(requests)
+
+
+def _history_write(requests: list[ValidationRequest]) -> None:
+    """The history rows ``_save`` writes (each request's ``_change_reason``), copied from the
+    updated rows in one statement: the conditional UPDATE bypasses save()."""
+    history_copy(ValidationRequest, {r.pk: r._change_reason for r in requests}, history_type="~")
+
+
+def _expect_updated(updated: int, requests: list) -> None:
+    if updated != len(requests):  # the rows are locked: only a bug gets here
+        raise RuntimeError(f"{len(requests) - updated} of {len(requests)} requests changed state")
+
+
+def _screen_batch(requests: list[ValidationRequest], *, now: datetime) -> dict[int, bool]:
+    """``validation_request_screen`` for a batch of submitted requests (claimed, locked)."""
+    reason = "Review started; eligibility checklist recorded."
+    _batch_reads(requests, submitters=False)
+    checklists = {}
+    for request in requests:
+        checklists[request.pk] = [f.as_dict() for f in request_findings(request)]
+        request.status = RequestState.IN_REVIEW
+        request.screened_at = now
+        request.checklist = checklists[request.pk]
+        sweep_reset(request)
+        request._change_reason = reason
+    updated = ValidationRequest.objects.filter(
+        pk__in=list(checklists), status=RequestState.SUBMITTED
+    ).update(
+        status=RequestState.IN_REVIEW,
+        screened_at=now,
+        checklist=per_row(ValidationRequest, "checklist", checklists),
+        **SWEEP_RESET,
+    )
+    _expect_updated(updated, requests)
+    _history_write(requests)
+    ValidationEvent.objects.bulk_create(
+        _new_event(r, from_state=RequestState.SUBMITTED, note=reason, now=now) for r in requests
+    )
+    gcc_changed(*(r.customer_id for r in requests))
+    return {request.pk: True for request in requests}
+
+
+def _new_event(request, *, from_state: str, note: str, now: datetime) -> ValidationEvent:
+    """The timeline row ``_event`` writes for the simulated reviewer."""
+    return ValidationEvent(
+        request_id=request.pk,
+        at=now,
+        actor_id=None,
+        actor_label=SIMULATED_REVIEWER,
+        from_state=from_state,
+        to_state=request.status,
+        note=note,
+    )
+
+
+# What each decision sets besides the state (``validation_request_approve`` / ``_reject`` /
+# ``_request_info`` through ``_decide``), and the field that carries the verdict's note.
+def _decision_fields(decision: str, *, now: datetime) -> dict:
+    if decision == RequestState.APPROVED:
+        return {"decided_at": now, "decided_by": None, "decision_reason": ""}
+    if decision == RequestState.REJECTED:
+        return {"decided_at": now, "decided_by": None}  # + decision_reason, per request
+    return {"info_response": "", "paused_at": now}  # + info_request_message, per request
+
+
+_NOTE_FIELD = {
+    RequestState.REJECTED: "decision_reason",
+    RequestState.INFO_REQUESTED: "info_request_message",
+}
+_NOTE_REQUIRED = {  # the refusal of an empty note, as the transition functions refuse it
+    RequestState.REJECTED: (RefusalCode.REASON_REQUIRED, REASON_REQUIRED),
+    RequestState.INFO_REQUESTED: (RefusalCode.QUESTION_REQUIRED, MESSAGE_REQUIRED),
+}
+
+
+def _decide_batch(requests: list[ValidationRequest], *, now: datetime) -> dict[int, str]:
+    """``simulated_review_decide`` for a batch of due requests in review (claimed, locked):
+    the same checklist, state, fields, history row, event, code, qualification and email per
+    request, written set-based."""
+    _batch_reads(requests, submitters=True)
+    by_decision: dict[str, list[ValidationRequest]] = {}
+    notes: dict[int, str] = {}
+    for request in requests:
+        findings = request_findings(request)
+        verdict = verdict_from(findings)
+        request.checklist = [f.as_dict() for f in findings]
+        label = RequestState(verdict.decision).label
+        if verdict.decision == RequestState.APPROVED:
+            note = ""  # the simulated reviewer approves without a note: the event says what
+        else:
+            note = _decision_note(None, verdict.note)
+            if not note:
+                raise Refusal(*_NOTE_REQUIRED[verdict.decision], field="note")
+            setattr(request, _NOTE_FIELD[verdict.decision], note)
+        notes[request.pk] = note
+        request.status = verdict.decision
+        for name, value in _decision_fields(verdict.decision, now=now).items():
+            setattr(request, name, value)
+        sweep_reset(request)
+        request._change_reason = (f"{label}: {note}" if note else label)[:100]
+        by_decision.setdefault(verdict.decision, []).append(request)
+
+    for decision, decided in by_decision.items():
+        pks = [r.pk for r in decided]
+        per_request = {"checklist": {r.pk: r.checklist for r in decided}}
+        if decision in _NOTE_FIELD:
+            per_request[_NOTE_FIELD[decision]] = {r.pk: notes[r.pk] for r in decided}
+        updated = ValidationRequest.objects.filter(
+            pk__in=pks, status=RequestState.IN_REVIEW
+        ).update(
+            status=decision,
+            **_decision_fields(decision, now=now),
+            **SWEEP_RESET,
+            **{name: per_row(ValidationRequest, name, v) for name, v in per_request.items()},
+        )
+        _expect_updated(updated, decided)
+    _history_write(requests)
+
+    approved = by_decision.get(RequestState.APPROVED, [])
+    _approvals_grant(approved, now=now)
+    events = ValidationEvent.objects.bulk_create(
+        _new_event(
+            request,
+            from_state=RequestState.IN_REVIEW,
+            note=notes[request.pk] or _approval_note(request),
+            now=now,
+        )
+        for request in requests
+    )
+    _notify_many(requests, events)
+    gcc_changed(*(r.customer_id for r in requests))
+    logger.info(
+        "review sweep decided %d requests: %s",
+        len(requests),
+        ", ".join(f"{len(v)} {k}" for k, v in sorted(by_decision.items())),
+    )
+    return {request.pk: request.status for request in requests}
+
+
+def _approvals_grant(approved: list[ValidationRequest], *, now: datetime) -> None:
+    """``_on_approval`` for a batch: partners get Government_community_cloud (rare: one call
+    each), customer requests their codes and existing customers GCC (one insert each)."""
+    customers = []
+    for request in approved:
+        if request.kind == RequestKind.PARTNER:
+            gcc_qualification_grant(partner=request.partner, granted_by_request=request, now=now)
+        else:
+            customers.append(request)
+    codes = validation_codes_issue(requests=customers, now=now)
+    for request in customers:
+        request.validation_code = codes[request.pk]
+    customer_gcc_qualifications_grant(codes=list(codes.values()), now=now)
+
+
+def _notify_many(requests: list[ValidationRequest], events: list[ValidationEvent]) -> None:
+    """``_notify`` for a batch: the same outbox rows, keyed by their events, in one insert."""
+    from .emails import request_emails
+
+    notify_many_on_commit(
+        request_emails(
+            (request, request.status, event)
+            for request, event in zip(requests, events, strict=True)
+        )
+    )
+
+
+def _sweep(*, now: datetime, batch_size: int, exclude=()) -> tuple[SweepReport, bool]:
+    """One sweep; and whether more may be waiting (a batch came back full)."""
+    waiting = excluding(
+        ValidationRequest.objects.filter(stuck_at__isnull=True).only(*_SWEEP_READS), exclude
+    )
+    screened = sweep_batch(
         waiting.filter(status=RequestState.SUBMITTED).order_by("submitted_at", "pk"),
+        partial(_screen_batch, now=now),
         lambda pk: validation_request_screen(request_id=pk, now=now),
         limit=batch_size,
         now=now,
     )
-    decided = sweep_one_at_a_time(
+    decided = sweep_batch(
         waiting.filter(status=RequestState.IN_REVIEW, due_at__lte=now).order_by("due_at", "pk"),
+        partial(_decide_batch, now=now),
         partial(_simulated_decision, now=now),
         limit=batch_size,
         now=now,
     )
-    return SweepReport(
+    report = SweepReport(
         screened=[pk for pk, started in screened.done.items() if started],
         decided={pk: state for pk, state in decided.done.items() if state},
         skipped=[pk for pk, state in decided.done.items() if not state],
         failed=screened.failed | decided.failed,
         stuck=screened.stuck + decided.stuck,
     )
+    return report, max(len(screened.tried), len(decided.tried)) >= batch_size
+
+
+def sweep_reviews(*, now: datetime | None = None, batch_size: int = 50, exclude=()) -> SweepReport:
+    """Screen whatever was never screened and decide whatever is due: one batch of up to
+    ``batch_size`` of each, set-based (see above), leaving out the ids in ``exclude``. Safe to
+    run anywhere, twice: two sweeps at once split the requests (``skip_locked``), and a
+    reviewer deciding a request the sweep holds waits, then is told it was decided.
+
+    A batch that raises is taken one request at a time (``lib.sweeps.sweep_batch``): the one
+    that raises is retried by the next sweeps, then set aside as stuck, and never holds up the
+    others.
+    """
+    report, _ = _sweep(now=now or timezone.now(), batch_size=batch_size, exclude=exclude)
+    return report
+
+
+def sweep_reviews_drain(
+    *,
+    batch_size: int | None = None,
+    budget_seconds: float | None = None,
+    threads: int | None = None,
+    now: datetime | None = None,
+) -> SweepReport:
+    """What a beat tick does: sweep after sweep until nothing is new or due or
+    ``budget_seconds`` are spent, ``threads`` sweeps at once on PostgreSQL (defaults:
+    ``GCC_SWEEP_REVIEW_BATCH_SIZE``, ``lib.sweeps.sweep_time_budget()``,
+    ``GCC_SWEEP_REVIEW_THREADS``). A request that fails is tried once per tick."""
+    batch_size = batch_size or settings.GCC_SWEEP_REVIEW_BATCH_SIZE
+    report = SweepReport()
+    lock = threading.Lock()
+
+    def one_sweep() -> bool:
+        with lock:
+            failed = list(report.failed)
+        swept, more = _sweep(now=now or timezone.now(), batch_size=batch_size, exclude=failed)
+        with lock:
+            report.add(swept)
+        return more
+
+    drain(
+        one_sweep,
+        budget_seconds=sweep_time_budget() if budget_seconds is None else budget_seconds,
+        threads=settings.GCC_SWEEP_REVIEW_THREADS if threads is None else threads,
+    )
+    return report
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ def screen_request_task(request_id: int) -> bool:
 
 @shared_task
 def sweep_reviews_task() -> dict:
-    report = services.sweep_reviews(batch_size=settings.GCC_SWEEP_BATCH_SIZE)
+    report = services.sweep_reviews_drain(batch_size=settings.GCC_SWEEP_REVIEW_BATCH_SIZE)
     # "failed": request id -> error, for the requests whose screening or decision raised.
     summary = {"screened": report.screened, "decided": report.decided, "failed": report.failed}
     heartbeat_record(name=REVIEW_SWEEP, detail=summary)  # /healthz and gcc_status show its age

@@ -5,7 +5,7 @@ import pytest
 from partners.models import Role
 from validation.models import SpecialQualification, ValidationCode, ValidationRequest
 
-from ..factories import PartnerFactory, UserFactory
+from ..factories import PartnerFactory, UserFactory, codes_for
 from ..orders.conftest import approved_code, managed_customer
 from .conftest import token_for
 
@@ -233,3 +233,23 @@ def test_helpdesk_cannot_submit_validations(api, helpdesk, seller, customer):
     )
     assert response.status_code == 403
     assert response.body["code"] == 900150
+
+
+def test_the_codes_list_is_seek_paged_through_its_headers(seller_api, seller):
+    codes = codes_for(seller, 7)
+    response = seller_api.get("/v1/customers/all/validations?size=3")
+    seen = [code["validationId"] for code in response.body]
+    assert len(seen) == 3
+    while token := response.headers.get("MS-ContinuationToken"):
+        assert 'rel="next"' in response.headers["Link"]
+        response = seller_api.get(
+            "/v1/customers/all/validations?seekOperation=Next",
+            headers={"MS-ContinuationToken": token},
+        )
+        seen += [code["validationId"] for code in response.body]
+    assert seen == [c.validation_id for c in sorted(codes, key=lambda c: c.organization_name)]
+    forged = seller_api.get(
+        "/v1/customers/all/validations?seekOperation=Next",
+        headers={"MS-ContinuationToken": "forged"},
+    )
+    assert forged.status_code == 400

@@ -17,7 +17,16 @@ def add_customers(partner, count):
         [CustomerFactory.build(company_name=f"Agency {n:05d}") for n in range(count)]
     )
     CustomerRelationship.objects.bulk_create(
-        [CustomerRelationship(partner=partner, customer=c, origin="created") for c in customers]
+        [
+            CustomerRelationship(
+                partner=partner,
+                customer=c,
+                origin="created",
+                company_name=c.company_name,
+                domain=c.domain,
+            )
+            for c in customers
+        ]
     )
 
 

@@ -11,7 +11,14 @@ from partners.models import Role
 from relationships.models import RelationshipRequest
 from validation.models import ValidationRequest
 
-from ..factories import PASSWORD, CustomerAdminFactory, CustomerFactory, PartnerFactory, UserFactory
+from ..factories import (
+    PASSWORD,
+    CustomerAdminFactory,
+    CustomerFactory,
+    PartnerFactory,
+    UserFactory,
+    manage,
+)
 from .browser import exactly, expect_error_next_to, fill
 from .data import CUSTOMER_VALIDATION, STATE_OR_LOCAL, seller
 
@@ -61,7 +68,7 @@ def test_customer_validation_refuses_azure_gcc_and_wrong_tenant_ids(person):
 def test_gcc_offers_are_disabled_for_a_commercial_customer(person):
     tailspin = seller()
     harbor = CustomerFactory(company_name="Harbor Analytics LLC")
-    CustomerRelationship.objects.create(partner=tailspin, customer=harbor, origin="created")
+    manage(tailspin, harbor)
     sam = person()
     page = sam.sign_in("sam@tailspin.test", PASSWORD)
     sam.menu("Customers", "All customers")

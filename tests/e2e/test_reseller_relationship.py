@@ -5,10 +5,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from customers.models import CustomerRelationship
 from validation.models import SpecialQualification
 
-from ..factories import PASSWORD, CustomerAdminFactory, CustomerFactory, gcc_partner
+from ..factories import PASSWORD, CustomerAdminFactory, CustomerFactory, gcc_partner, manage
 from .browser import WORKER_TIMEOUT_MS, exactly
 from .data import seller
 
@@ -20,12 +19,10 @@ G5 = "Office 365 G5 GCC"
 def springfield_managed_elsewhere():
     """City of Springfield: a GCC customer that another partner (Fabrikam) manages."""
     springfield = CustomerFactory(company_name="City of Springfield", domain="springfield.gov")
-    CustomerRelationship.objects.create(
-        partner=gcc_partner(name="Fabrikam Distribution"), customer=springfield, origin="created"
-    )
     SpecialQualification.objects.create(
         customer=springfield, qualification="GovernmentCommunityCloud", granted_at=timezone.now()
     )
+    manage(gcc_partner(name="Fabrikam Distribution"), springfield)
     CustomerAdminFactory(customer=springfield, username="admin@springfield.test")
     return springfield
 

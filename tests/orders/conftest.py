@@ -4,13 +4,12 @@ import uuid
 import pytest
 from django.apps import apps as django_apps
 
-from customers.models import CustomerRelationship
 from orders.models import Offer
 from partners.models import Role
 from validation import services as validation_services
 from validation.models import SpecialQualification
 
-from ..factories import CustomerFactory, UserFactory, customer_request_data, gcc_partner
+from ..factories import CustomerFactory, UserFactory, customer_request_data, gcc_partner, manage
 
 load_catalog = importlib.import_module("orders.migrations.0002_load_catalog")
 
@@ -36,13 +35,13 @@ def seller(db):
 
 def managed_customer(partner, *, gcc: bool, **kwargs):
     customer = CustomerFactory(**kwargs)
-    CustomerRelationship.objects.create(partner=partner, customer=customer, origin="created")
     if gcc:
         SpecialQualification.objects.create(
             customer=customer,
             qualification="GovernmentCommunityCloud",
             granted_at="2026-01-05T12:00Z",
         )
+    manage(partner, customer)
     return customer
 
 

@@ -28,6 +28,7 @@ from ..factories import (
     IndirectResellerFactory,
     PartnerFactory,
     UserFactory,
+    manage,
 )
 from ..refusals import refused
 
@@ -304,11 +305,7 @@ class TestAcceptFlow:
         assert "_auth_user_id" not in client.session
 
     def test_an_already_managed_customer_is_not_duplicated(self, admin_agent, customer_admin):
-        existing = CustomerRelationship.objects.create(
-            partner=admin_agent.partner,
-            customer=customer_admin.customer,
-            origin=CustomerRelationship.Origin.CREATED,
-        )
+        existing = manage(admin_agent.partner, customer_admin.customer)
         rr = relationships.relationship_request_create(actor=admin_agent)
         token = relationships.relationship_link_token(rr)
         accepted = relationships.relationship_request_accept(actor=customer_admin, token=token)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from api.models import ApiToken
 from api.services import api_token_create, token_hash
 from customers import services as customer_services
-from customers.models import Customer, CustomerRelationship
+from customers.models import Customer
 from customers.services import CustomerDetails
 from orders.models import Offer, Order, Subscription
 from orders.services import CartLine, order_place, order_provision
@@ -38,6 +38,7 @@ from ..factories import (
     customer_details,
     customer_request_data,
     gcc_partner,
+    manage,
 )
 
 load_catalog = importlib.import_module("orders.migrations.0002_load_catalog")
@@ -184,9 +185,7 @@ def build_world() -> World:
     api_token = ApiToken.objects.filter(agent=a.global_admin).get()
 
     b_customer = CustomerFactory(company_name="Bravoisol Harbor Authority")
-    CustomerRelationship.objects.create(
-        partner=b.partner, customer=b_customer, origin=CustomerRelationship.Origin.CREATED
-    )
+    manage(b.partner, b_customer)
 
     shared_customer = customer_services.customer_create(
         actor=a_sales, details=_customer_data("sharedisolport", "Sharedisol Port Authority")

@@ -514,6 +514,13 @@ TABLE: dict[str, Page] = {
         roles=helpdesk_refused("get", "post", data={}),
     ),
     "orders:new_customer_cancel": Page(PARTNER, owner_get=302),
+    # Add customer's code search: B searching A's validation ID finds none of A's codes.
+    "orders:validation_code_options": Page(
+        PARTNER,
+        query=lambda w: {"code_search": w.code.validation_id},
+        owner_shows=("A GCC customer name",),
+        roles=helpdesk_refused("get"),
+    ),
     # --- /v1/ ----------------------------------------------------------------------------------
     "api-schema": Page(
         PUBLIC,

@@ -18,6 +18,7 @@ from ..factories import (
     UserFactory,
     customer_request_data,
     gcc_partner,
+    manage,
 )
 from ..refusals import refused
 
@@ -127,7 +128,7 @@ class TestApproval:
 
     def test_approval_for_an_existing_customer_gives_it_gcc(self, seller):
         customer = CustomerFactory()
-        customer.relationships.create(partner=seller.partner, origin="created")
+        manage(seller.partner, customer)
         request = approve(submit(seller, customer=customer))
         qualification = SpecialQualification.objects.get(customer=customer)
         assert qualification.validation_code == request.validation_code
@@ -304,7 +305,7 @@ class TestCustomerValidationForm:
 
     def test_another_partners_customer_is_a_404(self, client_for, seller, outsider):
         customer = CustomerFactory()
-        customer.relationships.create(partner=outsider.partner, origin="created")
+        manage(outsider.partner, customer)
         response = client_for(seller).get(self.URL, {"customer": str(customer.uuid)})
         assert response.status_code == 404
         assert client_for(seller).get(self.URL, {"customer": "not-a-uuid"}).status_code == 404
