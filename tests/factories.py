@@ -177,6 +177,29 @@ def manage(partner: Partner, customer, *, indirect_reseller=None, origin="create
     )
 
 
+def bulk_book(partner: Partner, customers: list, *, statuses=("none",)) -> list:
+    """Unsaved ``customers`` saved in bulk and managed by the partner: their relationship rows
+    with the copies the list reads (name, domain; GCC status cycling through ``statuses``)."""
+    from customers.models import Customer, CustomerRelationship
+
+    created = Customer.objects.bulk_create(customers, batch_size=2_000)
+    CustomerRelationship.objects.bulk_create(
+        [
+            CustomerRelationship(
+                partner=partner,
+                customer=c,
+                origin="created",
+                company_name=c.company_name,
+                domain=c.domain,
+                gcc_status=statuses[n % len(statuses)],
+            )
+            for n, c in enumerate(created)
+        ],
+        batch_size=2_000,
+    )
+    return created
+
+
 def gcc_partner(**kwargs) -> Partner:
     """A partner holding Government_community_cloud."""
     partner = PartnerFactory(**kwargs)

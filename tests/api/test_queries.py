@@ -2,9 +2,9 @@
 
 import pytest
 
-from customers.models import Customer, CustomerRelationship
+from customers.models import Customer
 
-from ..factories import CustomerFactory
+from ..factories import CustomerFactory, bulk_book
 
 pytestmark = pytest.mark.django_db
 LIST_QUERY_BOUND = 6
@@ -13,20 +13,8 @@ OTHER_LIST_BOUND = 10
 
 
 def add_customers(partner, count):
-    customers = Customer.objects.bulk_create(
-        [CustomerFactory.build(company_name=f"Agency {n:05d}") for n in range(count)]
-    )
-    CustomerRelationship.objects.bulk_create(
-        [
-            CustomerRelationship(
-                partner=partner,
-                customer=c,
-                origin="created",
-                company_name=c.company_name,
-                domain=c.domain,
-            )
-            for c in customers
-        ]
+    bulk_book(
+        partner, [CustomerFactory.build(company_name=f"Agency {n:05d}") for n in range(count)]
     )
 
 

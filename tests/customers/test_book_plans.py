@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from customers import selectors
-from customers.models import Customer, CustomerRelationship
+from customers.models import Customer
 from lib.keyset import LAST, NEXT, PREVIOUS, cursor_for, keyset_page
 
-from ..factories import CustomerFactory, UserFactory, gcc_partner
+from ..factories import CustomerFactory, UserFactory, bulk_book, gcc_partner
 
 pytestmark = [
     pytest.mark.django_db,
@@ -31,7 +31,8 @@ def seller():
     other = gcc_partner(name="Contoso Gov")
     for partner, count in ((user.partner, 10_000), (other, 2_000)):
         prefix = partner.name.split()[0].lower()
-        customers = Customer.objects.bulk_create(
+        bulk_book(
+            partner,
             [
                 CustomerFactory.build(
                     company_name=f"{('County', 'City', 'Water District')[n % 3]} {n:05d}",
@@ -39,21 +40,7 @@ def seller():
                 )
                 for n in range(count)
             ],
-            batch_size=2_000,
-        )
-        CustomerRelationship.objects.bulk_create(
-            [
-                CustomerRelationship(
-                    partner=partner,
-                    customer=c,
-                    origin="created",
-                    company_name=c.company_name,
-                    domain=c.domain,
-                    gcc_status=("none", "pending", "validated", "rejected")[n % 4],
-                )
-                for n, c in enumerate(customers)
-            ],
-            batch_size=2_000,
+            statuses=("none", "pending", "validated", "rejected"),
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE customers_customer")

@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 
 from customers import selectors
-from customers.models import Customer, CustomerRelationship
 from validation import services as validation_services
 
 from ..factories import (
     CustomerFactory,
     UserFactory,
+    bulk_book,
     customer_request_data,
     gcc_partner,
     manage,
@@ -28,26 +28,15 @@ def seller():
 
 
 def book(partner, count: int, name="Agency"):
-    customers = Customer.objects.bulk_create(
+    customers = bulk_book(
+        partner,
         [
             CustomerFactory.build(
                 company_name=f"{name} {n:03d}",
                 domain=f"{name.replace(' ', '').lower()}{n}.onmicrosoft.com",
             )
             for n in range(count)
-        ]
-    )
-    CustomerRelationship.objects.bulk_create(
-        [
-            CustomerRelationship(
-                partner=partner,
-                customer=c,
-                origin="created",
-                company_name=c.company_name,
-                domain=c.domain,
-            )
-            for c in customers
-        ]
+        ],
     )
     return sorted(c.company_name for c in customers)
 

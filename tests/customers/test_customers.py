@@ -19,6 +19,7 @@ from ..factories import (
     CustomerFactory,
     PartnerFactory,
     UserFactory,
+    bulk_book,
     customer_account_form_data,
     customer_details,
     customer_request_data,
@@ -109,33 +110,14 @@ class TestCustomerList:
     def test_same_query_bound_at_10_and_1000_customers(
         self, client_for, seller, django_assert_max_num_queries, size
     ):
-        customers = Customer.objects.bulk_create(
+        bulk_book(
+            seller.partner,
             [
-                Customer(
-                    company_name=f"Customer {i:04d}",
-                    domain=f"c{i}.onmicrosoft.com",
-                    address_line="1 Main",
-                    city="Lincoln",
-                    state="NE",
-                    postal_code="68508",
-                    contact_name="C",
-                    contact_email="c@example.gov",
-                    contact_phone="+1 402 555 0100",
+                CustomerFactory.build(
+                    company_name=f"Customer {i:04d}", domain=f"c{i}.onmicrosoft.com"
                 )
                 for i in range(size)
-            ]
-        )
-        CustomerRelationship.objects.bulk_create(
-            [
-                CustomerRelationship(
-                    partner=seller.partner,
-                    customer=c,
-                    origin="created",
-                    company_name=c.company_name,
-                    domain=c.domain,
-                )
-                for c in customers
-            ]
+            ],
         )
         client = client_for(seller)
         with django_assert_max_num_queries(9):
