@@ -33,8 +33,6 @@ GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 INITIAL_DOMAIN = ".onmicrosoft.com"
 DOMAIN_LIKE = re.compile(r"^[a-z0-9-]*\.[a-z0-9.-]*$", re.IGNORECASE)
 
-ValidationStatus = CustomerGccStatus  # the list's filter values
-
 # A count of the list stops here: past it the page says "more than 1,000", so a book of
 # 100,000 costs what a book of 1,000 does.
 COUNT_LIMIT = 1_000

@@ -13,13 +13,12 @@ from partners.permissions import Action
 from partners.selectors import partner_holds_gcc
 from validation import selectors as validation_selectors
 from validation import services as validation_services
-from validation.models import SpecialQualificationKind
+from validation.models import CustomerGccStatus, SpecialQualificationKind
 from validation.services import customer_validation_refusal
 
 from . import selectors
 from .forms import CustomerValidationForm
 from .models import Customer
-from .selectors import ValidationStatus
 
 PAGE_SIZE = 25
 
@@ -52,7 +51,7 @@ def customer_list(request):
             "search": search,
             "qualification": qualification,
             "status": status,
-            "status_choices": ValidationStatus.choices,
+            "status_choices": CustomerGccStatus.choices,
             "gcc": SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
             "holds_gcc": partner_holds_gcc(request.user.partner),
             "query": f"{query.urlencode()}&" if query else "",

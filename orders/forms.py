@@ -114,7 +114,6 @@ class CustomerAccountForm(forms.Form):
             remaining_creates=0
         )
         codes.shown = self._shown_codes(codes.queryset)
-        self.more_codes = len(codes.shown) >= CODE_CHOICES_SHOWN  # the page offers a search
         if actor.partner.partner_type == PartnerType.INDIRECT_PROVIDER:
             self.fields["indirect_reseller"].queryset = indirect_reseller_list(actor=actor)
         else:
@@ -125,8 +124,11 @@ class CustomerAccountForm(forms.Form):
             self.fields["validation_code"].disabled = True
 
     def _shown_codes(self, usable):
-        """The first codes by name, and the one posted if it is further down."""
-        shown = list(usable[:CODE_CHOICES_SHOWN])
+        """The first codes by name, and the one posted if it is further down; with more codes
+        than those, the page offers a search (``more_codes``)."""
+        shown = list(usable[: CODE_CHOICES_SHOWN + 1])
+        self.more_codes = len(shown) > CODE_CHOICES_SHOWN
+        shown = shown[:CODE_CHOICES_SHOWN]
         chosen = self.data.get("validation_code") if self.is_bound else None
         if chosen and str(chosen).isdigit() and all(str(c.pk) != chosen for c in shown):
             shown += list(usable.filter(pk=int(chosen)))
