@@ -13,11 +13,9 @@ from rest_framework.response import Response
 from customers import services as customer_services
 from customers.models import Customer
 from customers.selectors import (
-    BOOK_ORDER,
-    book_key,
     customer_domain_taken,
     customer_get,
-    customer_list,
+    customer_page,
     customer_qualification_list,
 )
 from lib.keyset import FIRST, NEXT, KeysetPage, keyset_page
@@ -57,11 +55,11 @@ MAX_PAGE_SIZE = 500
 TOKEN_SALT = "api.customers.continuation"
 
 
-def _seek_page(request, rows_for, *, order, key_of) -> tuple[KeysetPage, int, str | None]:
+def _seek_page(request, page_for) -> tuple[KeysetPage, int, str | None]:
     """A seek-paged collection: the first page (``size``, ``filter``), or with
     ``seekOperation=Next`` the page after the one whose ``MS-ContinuationToken`` is sent.
-    ``rows_for(raw_filter)`` is the filtered queryset; returns the page, its size and the
-    token of the next page (None on the last)."""
+    ``page_for(raw_filter, size=, cursor=, direction=)`` reads a page (lib.keyset); returns
+    the page, its size and the token of the next page (None on the last)."""
     params = request.query_params
     if params.get("seekOperation", "").lower() == "next":
         token = request.headers.get("MS-ContinuationToken") or params.get("continuationToken")
@@ -72,14 +70,7 @@ def _seek_page(request, rows_for, *, order, key_of) -> tuple[KeysetPage, int, st
             raise invalid("The MS-ContinuationToken is missing or not valid.") from exc
     else:
         size, raw_filter, cursor = _page_size(params.get("size")), params.get("filter"), None
-    page = keyset_page(
-        rows_for(raw_filter),
-        order=order,
-        key_of=key_of,
-        size=size,
-        cursor=cursor,
-        direction=NEXT if cursor else FIRST,
-    )
+    page = page_for(raw_filter, size=size, cursor=cursor, direction=NEXT if cursor else FIRST)
     token = None
     if page.next_cursor:
         token = signing.dumps({"s": size, "f": raw_filter, "c": page.next_cursor}, salt=TOKEN_SALT)
@@ -125,7 +116,7 @@ def customer_for(actor, customer_id) -> Customer:
 # --- Customers -----------------------------------------------------------------------------
 
 
-# The customer_list argument each filter field sets.
+# The customer_page argument each filter field sets.
 FILTER_FIELDS = {
     "companyname": "name_prefix",
     "domain": "domain_prefix",
@@ -134,7 +125,7 @@ FILTER_FIELDS = {
 
 
 def _customer_filter(raw: str) -> dict:
-    """The ``filter`` parameter as customer_list's arguments."""
+    """The ``filter`` parameter as customer_page's arguments."""
     try:
         spec = json.loads(raw)
         if not isinstance(spec, dict):
@@ -171,11 +162,11 @@ class CustomersView(ApiView):
         """The partner's customers, seek-paged: follow ``links.next`` with its header."""
         page, size, token = _seek_page(
             request,
-            lambda raw_filter: customer_list(
-                actor=self.actor, **(_customer_filter(raw_filter) if raw_filter else {})
+            lambda raw_filter, **paging: customer_page(
+                actor=self.actor,
+                **paging,
+                **(_customer_filter(raw_filter) if raw_filter else {}),
             ),
-            order=BOOK_ORDER,
-            key_of=book_key,
         )
         next_link = None
         if token:
@@ -282,9 +273,12 @@ class PartnerValidationsView(ApiView):
         (send the token back with ``seekOperation=Next``)."""
         page, size, token = _seek_page(
             request,
-            lambda raw_filter: partner_validation_code_list(actor=self.actor),
-            order=("organization_name", "pk"),
-            key_of=lambda code: (code.organization_name, code.pk),
+            lambda raw_filter, **paging: keyset_page(
+                partner_validation_code_list(actor=self.actor),
+                order=("organization_name", "pk"),
+                key_of=lambda code: (code.organization_name, code.pk),
+                **paging,
+            ),
         )
         headers = {}
         if token:

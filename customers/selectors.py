@@ -1,6 +1,7 @@
 """Reads of customers, always scoped to the acting partner user's relationships."""
 
 import re
+from dataclasses import replace
 from uuid import UUID
 
 from django.db.models import (
@@ -13,6 +14,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from lib.keyset import FIRST, KeysetPage, keyset_page
 from partners.models import User
 from validation.models import (
     CustomerGccStatus,
@@ -23,7 +25,7 @@ from validation.models import (
 )
 from validation.selectors import QualificationState, customer_special_qualification_list
 
-from .models import Customer, CustomerRelationship
+from .models import SEARCH_SEPARATOR, Customer, CustomerRelationship
 
 GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 
@@ -38,7 +40,7 @@ DOMAIN_LIKE = re.compile(r"^[a-z0-9-]*\.[a-z0-9.-]*$", re.IGNORECASE)
 COUNT_LIMIT = 1_000
 
 # The list's order, kept on the partner's relationship row (the "book") with an index.
-BOOK_ORDER = ("book_name", "book_id")
+BOOK_ORDER = ("company_name", "id")
 
 
 def _book_filter(
@@ -52,16 +54,16 @@ def _book_filter(
 ) -> Q:
     """The list's filters, on the relationship row (the fields it copies from the customer)."""
     where = Q()
-    if name_prefix is not None:
-        where &= Q(company_name__istartswith=name_prefix)
+    if name_prefix is not None:  # search_text starts with the name, ends with the domain
+        where &= Q(search_text__startswith=_searchable(name_prefix))
     if domain_prefix is not None:
-        where &= Q(domain__istartswith=domain_prefix)
+        where &= Q(search_text__contains=SEARCH_SEPARATOR + _searchable(domain_prefix))
     if indirect_reseller is not None:
         try:
             where &= Q(indirect_reseller__tenant_id=UUID(indirect_reseller))
         except ValueError:
             where &= Q(indirect_reseller__name__istartswith=indirect_reseller)
-    search = search.replace("\x00", "").strip()  # PostgreSQL refuses NUL in a query
+    search = _searchable(search).strip()
     if search:
         try:  # a Microsoft ID, or a whole domain, is matched exactly on its unique index
             where &= Q(customer__tenant_id=UUID(search))
@@ -70,8 +72,8 @@ def _book_filter(
                 where &= Q(customer__domain=search.lower())
             elif DOMAIN_LIKE.match(search):  # part of a domain: the domain's trigrams only
                 where &= Q(domain__icontains=search)
-            else:
-                where &= Q(company_name__icontains=search) | Q(domain__icontains=search)
+            else:  # in the name or the domain
+                where &= Q(search_text__contains=search)
     if qualification == GCC:
         where &= Q(gcc_status=CustomerGccStatus.VALIDATED)
     elif qualification == "none":
@@ -81,34 +83,10 @@ def _book_filter(
     return where
 
 
-# A relationship field and the annotation of ``_customers`` that reads it. Filters go through
-# the annotations: each filter() on ``book__…`` itself would join the relationship table again.
-BOOK_FIELDS = {
-    "company_name": "book_name",
-    "domain": "book_domain",
-    "gcc_status": "gcc_status",
-    "indirect_reseller__tenant_id": "indirect_reseller_tenant_id",
-    "indirect_reseller__name": "indirect_reseller_name",
-    "customer__tenant_id": "tenant_id",
-    "customer__domain": "domain",
-}
-
-
-def _on_book(where: Q) -> Q:
-    """``where`` (on a relationship row) on ``_customers``' annotations of its ``book``."""
-    children = []
-    for child in where.children:
-        if isinstance(child, Q):
-            children.append(_on_book(child))
-            continue
-        lookup, value = child
-        for field, annotation in BOOK_FIELDS.items():
-            if lookup == field or lookup.startswith(f"{field}__"):
-                children.append((annotation + lookup.removeprefix(field), value))
-                break
-        else:
-            raise ValueError(f"no annotation for {lookup}")
-    return Q(*children, _connector=where.connector, _negated=where.negated)
+def _searchable(text: str) -> str:
+    """A search as search_text is written (book_search_text): upper-cased, without the
+    separator, nor NUL (PostgreSQL refuses it in a query)."""
+    return text.replace("\x00", "").replace(SEARCH_SEPARATOR, "").upper()
 
 
 def _customers(actor: User) -> QuerySet[Customer]:
@@ -123,8 +101,6 @@ def _customers(actor: User) -> QuerySet[Customer]:
             has_gcc=ExpressionWrapper(
                 Q(book__gcc_status=CustomerGccStatus.VALIDATED), output_field=BooleanField()
             ),
-            book_name=F("book__company_name"),
-            book_domain=F("book__domain"),
             book_id=F("book__id"),
             # The Microsoft ID of the indirect reseller the customer belongs to, if any.
             indirect_reseller_tenant_id=F("book__indirect_reseller__tenant_id"),
@@ -133,24 +109,34 @@ def _customers(actor: User) -> QuerySet[Customer]:
     )
 
 
-def book_key(customer: Customer) -> tuple[str, int]:
-    """A listed customer's place in the list's order (for keyset pages)."""
-    return customer.book_name, customer.book_id
+def book_key(row: CustomerRelationship) -> tuple[str, int]:
+    """A listed row's place in the list's order (for keyset pages)."""
+    return row.company_name, row.id
 
 
-def customer_list(*, actor: User, **filters) -> QuerySet[Customer]:
-    """The partner's customers by company name, searched by name, domain or Microsoft ID, and
-    filtered by qualification or validation status; the API filters by the start of the name or
-    the domain, or by the indirect reseller (its Microsoft ID, or the start of its name). Page
-    it with ``lib.keyset`` on ``BOOK_ORDER`` and ``book_key``.
+def customer_page(
+    *, actor: User, size: int, cursor: str | None = None, direction: str = FIRST, **filters
+) -> KeysetPage:
+    """One keyset page (lib.keyset) of the partner's customers by company name, searched by
+    name, domain or Microsoft ID, and filtered by qualification or validation status; the API
+    filters by the start of the name or the domain, or by the indirect reseller (its Microsoft
+    ID, or the start of its name).
 
-    Every filter and the order read the relationship row, whose indexes (and, on PostgreSQL,
-    trigram indexes for the contains-search) serve a book of 100,000 like one of 100."""
-    return _customers(actor).filter(_on_book(_book_filter(**filters))).order_by(*BOOK_ORDER)
+    Two reads: the page's relationship rows are found on the book's covering indexes alone
+    (and, on PostgreSQL, a trigram index for a rare search), then only those rows' customers
+    are read. So a book of 100,000 pages, searches and filters like one of 100."""
+    rows = CustomerRelationship.objects.filter(
+        _book_filter(**filters), partner_id=actor.partner_id
+    ).only(*BOOK_ORDER)
+    page = keyset_page(
+        rows, order=BOOK_ORDER, key_of=book_key, size=size, cursor=cursor, direction=direction
+    )
+    listed = {c.book_id: c for c in _customers(actor).filter(book_id__in=[r.id for r in page])}
+    return replace(page, rows=[listed[r.id] for r in page])
 
 
 def customer_count(*, actor: User, **filters) -> tuple[int, bool]:
-    """How many customers ``customer_list`` lists (up to COUNT_LIMIT), and whether there are
+    """How many customers ``customer_page`` pages through (up to COUNT_LIMIT), and whether there are
     more; counted on the relationship rows alone."""
     rows = CustomerRelationship.objects.filter(_book_filter(**filters), partner_id=actor.partner_id)
     if not filters.get("search"):

@@ -1,5 +1,6 @@
 """Every change to customers: creating them, and their special qualifications."""
 
+import uuid
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from validation.codes import (
 from validation.models import SpecialQualification, SpecialQualificationKind
 from validation.selectors import customer_gcc_status_expression, customer_holds_gcc
 
-from .models import Customer, CustomerRelationship
+from .models import Customer, CustomerRelationship, book_search_text
 
 GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 GCC_NOT_ENABLED = (
@@ -148,6 +149,7 @@ def customer_relationship_add(
             "origin": origin,
             "company_name": customer.company_name,
             "domain": customer.domain,
+            "search_text": book_search_text(customer.company_name, customer.domain),
         },
     )
     if created:
@@ -159,9 +161,21 @@ def customer_relationship_add(
 def customer_gcc_status_refresh(*, customer_ids) -> int:
     """Recompute the GCC status its partners' lists show for these customers: one UPDATE.
     Validation asks for it (validation.signals) whenever a customer's standing may change."""
-    return CustomerRelationship.objects.filter(customer_id__in=list(customer_ids)).update(
+    customer_ids = list(customer_ids)
+    changed = CustomerRelationship.objects.filter(customer_id__in=customer_ids).update(
         gcc_status=customer_gcc_status_expression("customer_id")
     )
+    _books_changed(customer_ids=customer_ids)
+    return changed
+
+
+def _books_changed(*, customer_ids: list[int]) -> None:
+    """Give every partner that manages these customers a new book version, in the transaction
+    that changes them: the list pages cached under the old one are not served again. (The list
+    reads the version before the rows, with the signed-in user, so no page is ever cached
+    under a version newer than what it shows.)"""
+    managing = CustomerRelationship.objects.filter(customer_id__in=customer_ids)
+    Partner.objects.filter(pk__in=managing.values("partner_id")).update(book_version=uuid.uuid4())
 
 
 def on_customer_gcc_changed(sender, *, customer_ids, **kwargs) -> None:
@@ -225,6 +239,8 @@ def customer_billing_profile_update(
         customer.save(update_fields=changed)
     if "company_name" in changed:  # the partners' lists sort and search on their copy
         CustomerRelationship.objects.filter(customer=customer).update(
-            company_name=customer.company_name
+            company_name=customer.company_name,
+            search_text=book_search_text(customer.company_name, customer.domain),
         )
+        _books_changed(customer_ids=[customer.pk])
     return customer

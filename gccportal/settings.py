@@ -124,7 +124,7 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a sign-in while its username + address is locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "partners.backends.PartnerUserBackend",
 ]
 # Sign-in throttling (django-axes, failures kept in the database): after AXES_FAILURE_LIMIT
 # wrong passwords for one username from one address, that pair is locked out for
@@ -326,6 +326,10 @@ GCC_HEALTH_BROKER_TIMEOUT_SECONDS = env.float("GCC_HEALTH_BROKER_TIMEOUT_SECONDS
 # --- Customers ----------------------------------------------------------------------------
 GCC_VALIDATION_CODE_MAX_CREATES = env.int("GCC_VALIDATION_CODE_MAX_CREATES", default=5)
 GCC_RELATIONSHIP_LINK_DAYS = env.int("GCC_RELATIONSHIP_LINK_DAYS", default=14)
+# How long a rendered page of a partner's customer list is kept in the cache (0: not kept).
+# Pages are filed under the partner's book version, so a change to the book is seen at once;
+# this bounds only how long an unused page takes room.
+GCC_BOOK_PAGE_CACHE_SECONDS = env.int("GCC_BOOK_PAGE_CACHE_SECONDS", default=300)
 
 # --- The /v1/ API -------------------------------------------------------------------------
 # Requests per token, counted in Django's cache (set REDIS_URL so processes share the count).

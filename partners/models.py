@@ -43,6 +43,9 @@ class Partner(models.Model):
     state = models.CharField(max_length=2, blank=True)
     postal_code = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A new value with every change to the partner's customer list (customers.services): the
+    # list's rendered pages are cached under it, so a change is never served from an old page.
+    book_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["name"]

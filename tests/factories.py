@@ -180,7 +180,7 @@ def manage(partner: Partner, customer, *, indirect_reseller=None, origin="create
 def bulk_book(partner: Partner, customers: list, *, statuses=("none",)) -> list:
     """Unsaved ``customers`` saved in bulk and managed by the partner: their relationship rows
     with the copies the list reads (name, domain; GCC status cycling through ``statuses``)."""
-    from customers.models import Customer, CustomerRelationship
+    from customers.models import Customer, CustomerRelationship, book_search_text
 
     created = Customer.objects.bulk_create(customers, batch_size=2_000)
     CustomerRelationship.objects.bulk_create(
@@ -191,12 +191,15 @@ def bulk_book(partner: Partner, customers: list, *, statuses=("none",)) -> list:
                 origin="created",
                 company_name=c.company_name,
                 domain=c.domain,
+                search_text=book_search_text(c.company_name, c.domain),
                 gcc_status=statuses[n % len(statuses)],
             )
             for n, c in enumerate(created)
         ],
         batch_size=2_000,
     )
+    # Written past the services, as an import would be: the list's cached pages go too.
+    Partner.objects.filter(pk=partner.pk).update(book_version=uuid.uuid4())
     return created
 
 

@@ -138,7 +138,7 @@ def seed(count: int) -> list[int]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from customers.models import Customer, CustomerRelationship
+    from customers.models import Customer, CustomerRelationship, book_search_text
     from customers.services import customer_gcc_status_refresh
     from partners.models import Partner, PartnerType, ResellerQualification, Role, User
     from validation.eligibility import PARTNER_MAY_TRANSACT, request_findings
@@ -218,6 +218,7 @@ def seed(count: int) -> list[int]:
                 origin="created",
                 company_name=c.company_name,
                 domain=c.domain,
+                search_text=book_search_text(c.company_name, c.domain),
             )
             for i, c in customer_of.items()
         )

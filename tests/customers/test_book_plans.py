@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from customers import selectors
 from customers.models import Customer
-from lib.keyset import LAST, NEXT, PREVIOUS, cursor_for, keyset_page
+from lib.keyset import LAST, NEXT, PREVIOUS, cursor_for
 
 from ..factories import CustomerFactory, UserFactory, bulk_book, gcc_partner
 
@@ -86,15 +86,9 @@ def plans_of(run) -> list[str]:
 
 
 def page(seller, direction="first", cursor=None, **filters):
-    rows = selectors.customer_list(actor=seller, **filters)
     return lambda: (
-        keyset_page(
-            rows,
-            order=selectors.BOOK_ORDER,
-            key_of=selectors.book_key,
-            size=25,
-            cursor=cursor,
-            direction=direction,
+        selectors.customer_page(
+            actor=seller, size=25, cursor=cursor, direction=direction, **filters
         ),
         selectors.customer_count(actor=seller, **filters),
     )

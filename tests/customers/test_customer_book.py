@@ -4,6 +4,7 @@ partner's relationship row by the services that change it."""
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from customers import selectors
@@ -17,6 +18,7 @@ from ..factories import (
     gcc_partner,
     manage,
 )
+from .listing import listed_names, page_link
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("customers:list")
@@ -41,16 +43,12 @@ def book(partner, count: int, name="Agency"):
     return sorted(c.company_name for c in customers)
 
 
-def names(response) -> list[str]:
-    return [c.company_name for c in response.context["page"]]
+names = listed_names
 
 
 def follow(client, response, rel: str):
-    page = response.context["page"]
-    cursor = page.next_cursor if rel == "next" else page.previous_cursor
-    if cursor is None:
-        return None
-    return client.get(LIST, {"page": rel, "cursor": cursor})
+    query = page_link(response, "next" if rel == "next" else "prev")
+    return None if query is None else client.get(f"{LIST}?{query}")
 
 
 class TestKeysetPages:
@@ -110,6 +108,7 @@ class TestKeysetPages:
         book(seller.partner, 30)
         monkeypatch.setattr(selectors, "COUNT_LIMIT", 20)
         assert "More than 20 customers" in client_for(seller).get(LIST).content.decode()
+        cache.clear()  # the limit changed under the list's cached page
         monkeypatch.setattr(selectors, "COUNT_LIMIT", 30)
         assert "30 customers" in client_for(seller).get(LIST).content.decode()
 
@@ -179,7 +178,59 @@ class TestGccStatusOnTheRow:
 
         customer = CustomerFactory(company_name="Lincoln County")
         manage(seller.partner, customer)
+        client = client_for(seller)
+        assert names(client.get(LIST)) == ["Lincoln County"]  # now in the page cache
         admin = UserFactory(partner=seller.partner, role="admin_agent")
         profile = replace(BillingProfile.of(customer), company_name="County of Lincoln, NE")
         customer_billing_profile_update(actor=admin, customer=customer, profile=profile)
-        assert names(client_for(seller).get(LIST, {"q": "of lincoln"})) == ["County of Lincoln, NE"]
+        assert names(client.get(LIST)) == ["County of Lincoln, NE"]
+        assert names(client.get(LIST, {"q": "of lincoln"})) == ["County of Lincoln, NE"]
+
+
+class TestPageCache:
+    """A page of the list shown again comes from the cache, filed under the partner's book
+    version: every change to the book shows at once, and a cache outage is only slower."""
+
+    def test_a_page_shown_again_runs_no_page_or_count_query(
+        self, client_for, seller, django_assert_num_queries
+    ):
+        book(seller.partner, 30)
+        client = client_for(seller)
+        with django_assert_num_queries(6):  # session, user, GCC, page rows, customers, count
+            first = client.get(LIST, {"q": "agency"})
+        with django_assert_num_queries(3):
+            again = client.get(LIST, {"q": "agency"})
+        assert names(again) == names(first) and len(names(again)) == 25
+
+    def test_a_new_customer_shows_at_once_on_every_user_s_list(self, client_for, seller):
+        book(seller.partner, 3)
+        colleague = UserFactory(partner=seller.partner, role="admin_agent")
+        assert names(client_for(seller).get(LIST)) == ["Agency 000", "Agency 001", "Agency 002"]
+        assert names(client_for(colleague).get(LIST)) == ["Agency 000", "Agency 001", "Agency 002"]
+        manage(seller.partner, CustomerFactory(company_name="Agency 0015"))
+        expected = ["Agency 000", "Agency 001", "Agency 0015", "Agency 002"]
+        assert names(client_for(seller).get(LIST)) == expected
+        assert names(client_for(colleague).get(LIST)) == expected
+
+    def test_one_partner_s_change_keeps_another_s_pages(
+        self, client_for, seller, django_assert_num_queries
+    ):
+        other = UserFactory(partner=gcc_partner(name="Contoso Gov"))
+        book(other.partner, 3, name="Contoso")
+        client = client_for(other)
+        client.get(LIST)
+        manage(seller.partner, CustomerFactory(company_name="Tailspin's own"))
+        with django_assert_num_queries(3):  # still cached: Contoso's book did not change
+            assert names(client.get(LIST)) == ["Contoso 000", "Contoso 001", "Contoso 002"]
+
+    def test_with_the_cache_unreachable_the_list_still_shows(self, client_for, seller, settings):
+        book(seller.partner, 3)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            }
+        }
+        response = client_for(seller).get(LIST)
+        assert response.status_code == 200
+        assert names(response) == ["Agency 000", "Agency 001", "Agency 002"]

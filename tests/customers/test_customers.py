@@ -27,6 +27,7 @@ from ..factories import (
     manage,
 )
 from ..refusals import refused
+from .listing import listed_names
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("customers:list")
@@ -97,14 +98,13 @@ class TestCustomerList:
             customer=riverside,
         )
         response = client_for(seller).get(LIST, query)
-        names = {c.company_name for c in response.context["page"]}
-        assert names == expected
+        assert set(listed_names(response)) == expected
 
     def test_search_by_microsoft_id(self, client_for, seller):
         target = managed(seller.partner, company_name="Target Org")
         managed(seller.partner, company_name="Other Org")
         response = client_for(seller).get(LIST, {"q": str(target.tenant_id)})
-        assert [c.company_name for c in response.context["page"]] == ["Target Org"]
+        assert listed_names(response) == ["Target Org"]
 
     @pytest.mark.parametrize("size", [10, 1000])
     def test_same_query_bound_at_10_and_1000_customers(
@@ -123,7 +123,7 @@ class TestCustomerList:
         with django_assert_max_num_queries(9):
             response = client.get(LIST, {"page": "last"})
         assert response.status_code == 200
-        assert len(response.context["page"].rows) == min(size, 25)
+        assert len(listed_names(response)) == min(size, 25)
 
     def test_gcc_is_hidden_from_a_partner_without_the_qualification(self, client_for, admin_agent):
         customer = CustomerFactory(company_name="Springfield")
