@@ -63,6 +63,14 @@ REFUSAL_ERRORS: dict[RefusalCode, tuple[int, int]] = {
     RefusalCode.REQUEST_ALREADY_OPEN: (409, 3000),
     RefusalCode.CODE_USED_UP: (400, 3000),
     RefusalCode.CODE_UNKNOWN: (400, 3000),
+    RefusalCode.DUPLICATE_OFFER: (400, 800002),
+    RefusalCode.PARTNER_ID_UNKNOWN: (404, 800015),
+    RefusalCode.PARTNER_ID_NOT_RESELLER: (400, 800016),
+    RefusalCode.PARTNER_ID_OWN: (404, 2072),
+    RefusalCode.ACTIVE_SUBSCRIPTIONS: (409, 3000),
+    RefusalCode.NOT_YOUR_CART: (404, 1000),
+    RefusalCode.CART_ORDERED: (400, 800065),
+    RefusalCode.CART_EXPIRED: (400, 3000),
 }
 
 

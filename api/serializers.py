@@ -9,13 +9,14 @@ Input serializers are matched case-insensitively (``keys.match_keys``).
 
 import hashlib
 from dataclasses import asdict
-from datetime import UTC
+from datetime import UTC, datetime, time
 
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 
 from customers.services import BillingProfile, CustomerDetails
 from lib.formfields import DOMAIN_PREFIX_REGEX, PHONE_INVALID, PHONE_REGEX
+from orders.models import Offer
 from validation.intake import CustomerIntake
 from validation.models import OPEN_STATES, RequestState, SpecialQualificationKind
 
@@ -54,6 +55,10 @@ class FixedIntegerField(FixedMixin, serializers.IntegerField):
     pass
 
 
+class FixedDictField(FixedMixin, serializers.DictField):
+    pass
+
+
 class FixedListField(FixedMixin, serializers.ListField):
     def __init__(self, value, **kwargs):
         super().__init__(value, child=serializers.CharField(), **kwargs)
@@ -78,6 +83,17 @@ class UtcDateTimeField(serializers.DateTimeField):
 
     def __init__(self, **kwargs):
         super().__init__(default_timezone=UTC, **kwargs)
+
+
+class UtcDateAsDateTimeField(serializers.DateTimeField):
+    """A calendar day as the moment it starts in UTC, ``2026-12-01T00:00:00Z``: Partner
+    Center's clients type every date field as an ISO 8601 date-time."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M:%SZ", **kwargs)
+
+    def to_representation(self, value):
+        return datetime.combine(value, time.min, tzinfo=UTC).strftime(self.format)
 
 
 class NamePartField(serializers.CharField):
@@ -290,11 +306,24 @@ class CustomerSerializer(serializers.Serializer):  # customers.selectors: a Cust
     companyProfile = CompanyProfileSerializer(source="*")
     billingProfile = BillingProfileSerializer(source="*")
     relationshipToPartner = FixedCharField("reseller")
-    allowDelegatedAccess = FixedBooleanField(False)
     customDomains = FixedListField([])
     associatedPartnerId = OptionalCharField(source="indirect_reseller_tenant_id")
     links = LinksField({"self": customer_uri})
     attributes = AttributesSerializer(object_type="Customer")
+
+
+class CustomerDetailSerializer(CustomerSerializer):  # GET /customers/{id} only fills this one
+    allowDelegatedAccess = FixedBooleanField(False)
+
+
+class CustomerReleasedSerializer(CustomerSerializer):  # the answer to ending the relationship
+    relationshipToPartner = FixedCharField("none")
+
+
+class CustomerRelationshipPatchSerializer(serializers.Serializer):
+    relationshipToPartner = serializers.ChoiceField(
+        choices=["none"], help_text='Only "none": end the reseller relationship.'
+    )
 
 
 CustomerCollectionSerializer = collection_serializer("CustomerCollection", CustomerSerializer)
@@ -519,6 +548,8 @@ class OfferSerializer(serializers.Serializer):
     billing = FixedCharField("license")
     supportedBillingCycles = serializers.SerializerMethodField()
     isAutoRenewable = FixedBooleanField(True)
+    upgradeTargetOffers = FixedListField([])  # the sandbox's catalog has no upgrade paths
+    conversionTargetOffers = FixedListField([])
     reselleeQualifications = serializers.SerializerMethodField(method_name="get_qualifications")
     resellerQualifications = serializers.SerializerMethodField(method_name="get_qualifications")
     isTrial = FixedBooleanField(False)
@@ -544,6 +575,34 @@ class OfferSerializer(serializers.Serializer):
 OfferCollectionSerializer = collection_serializer("OfferCollection", OfferSerializer)
 
 
+class OfferCategorySerializer(serializers.Serializer):  # an Offer standing for its category
+    id = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    rank = FixedIntegerField(0)
+    locale = FixedCharField(LOCALE)
+    country = FixedCharField(COUNTRY)
+    attributes = AttributesSerializer(object_type="OfferCategory")
+
+    def get_id(self, offer) -> str:
+        return CategorySerializer().get_id(offer)
+
+    def get_name(self, offer) -> str:
+        return CategorySerializer().get_name(offer)
+
+
+OfferCategoryCollectionSerializer = collection_serializer(
+    "OfferCategoryCollection", OfferCategorySerializer
+)
+
+
+def offer_categories(offers) -> list:
+    """One offer per category, Government first: what OfferCategorySerializer shows."""
+    first = {}
+    for offer in sorted(offers, key=lambda o: not o.is_gcc):
+        first.setdefault(offer.is_gcc, offer)
+    return list(first.values())
+
+
 # --- Orders and subscriptions --------------------------------------------------------------
 
 
@@ -558,6 +617,10 @@ def _line_subscription_uri(line) -> str | None:
     return f"{customer_uri(line.order.customer)}/subscriptions/{subscription.uuid}"
 
 
+def order_uri(order) -> str:
+    return f"{customer_uri(order.customer)}/orders/{order.uuid}"
+
+
 class OrderLineItemSerializer(serializers.Serializer):  # orders.selectors: a numbered OrderLine
     lineItemNumber = serializers.IntegerField(source="number")
     offerId = serializers.CharField(source="offer.offer_id")
@@ -566,11 +629,15 @@ class OrderLineItemSerializer(serializers.Serializer):  # orders.selectors: a nu
     subscriptionId = OptionalCharField(source="subscription.uuid")  # none while provisioning
     termDuration = serializers.CharField(source="offer.term")
     transactionType = FixedCharField("new")
+    partnerIdOnRecord = OptionalCharField(source="partner_of_record.mpn_id")
+    # Nothing to pass on to provisioning: the sandbox's offers need no context.
+    provisioningContext = FixedDictField({}, child=serializers.CharField())
     links = LinksField({"subscription": _line_subscription_uri})
 
 
 class OrderSerializer(serializers.Serializer):  # orders.selectors: an Order with its lines
     id = serializers.CharField(source="uuid")
+    alternateId = serializers.CharField(source="reference")
     referenceCustomerId = serializers.CharField(source="customer.tenant_id")
     billingCycle = serializers.SerializerMethodField()
     currencyCode = FixedCharField("USD")
@@ -579,7 +646,9 @@ class OrderSerializer(serializers.Serializer):  # orders.selectors: an Order wit
     status = serializers.ChoiceField(choices=["pending", "completed"])
     transactionType = FixedCharField("UserPurchase")
     lineItems = OrderLineItemSerializer(source="lines", many=True)
-    links = LinksField({"self": lambda o: f"{customer_uri(o.customer)}/orders/{o.uuid}"})
+    links = LinksField(
+        {"self": order_uri, "provisioningStatus": lambda o: f"{order_uri(o)}/provisioningstatus"}
+    )
     attributes = AttributesSerializer(object_type="Order", etag=lambda order: order.status)
 
     def get_billingCycle(self, order) -> str:
@@ -612,18 +681,49 @@ class SubscriptionSerializer(serializers.Serializer):  # orders.selectors: a Sub
     friendlyName = serializers.CharField(source="friendly_name")
     quantity = serializers.IntegerField()
     unitType = FixedCharField("Licenses")
-    creationDate = serializers.DateField(source="start_date")
-    effectiveStartDate = serializers.DateField(source="start_date")
-    commitmentEndDate = serializers.DateField(source="commitment_end_date")
+    creationDate = UtcDateAsDateTimeField(source="start_date")
+    effectiveStartDate = UtcDateAsDateTimeField(source="start_date")
+    commitmentEndDate = UtcDateAsDateTimeField(source="commitment_end_date")
     status = serializers.ChoiceField(choices=["active", "suspended"])
     autoRenewEnabled = FixedBooleanField(True)
     billingType = FixedCharField("license")
     billingCycle = serializers.CharField(source="billing_cycle")
+    contractType = FixedCharField("subscription")
+    hasPurchasableAddons = serializers.SerializerMethodField()
     isTrial = FixedBooleanField(False)
+    isMicrosoftProduct = FixedBooleanField(True)
+    publisherName = FixedCharField("Microsoft Corporation")
+    actions = serializers.SerializerMethodField()
+    partnerId = OptionalCharField(source="partner_of_record.mpn_id")
+    suspensionReasons = serializers.SerializerMethodField()
     orderId = serializers.CharField(source="order_line.order.uuid")
     termDuration = serializers.CharField(source="term")
-    links = LinksField({"self": subscription_uri})
+    renewalTermDuration = serializers.CharField(source="term")  # auto-renews into the same term
+    links = LinksField(
+        {
+            "self": subscription_uri,
+            "provisioningStatus": lambda sub: f"{subscription_uri(sub)}/provisioningstatus",
+        }
+    )
     attributes = AttributesSerializer(object_type="Subscription")
+
+    def get_hasPurchasableAddons(self, subscription) -> bool:
+        """Whether an add-on on sale builds on this subscription's product family."""
+        families = self.context.get("addon_families")
+        if families is None:
+            families = set()
+            for needs in Offer.objects.filter(is_active=True).values_list(
+                "requires_base_families", flat=True
+            ):
+                families.update(needs or [])
+            self.context["addon_families"] = families  # once per answer, not per subscription
+        return subscription.offer.product_family in families
+
+    def get_actions(self, subscription) -> list[str]:
+        return ["edit"]  # PATCH; cancelling is not in the sandbox yet
+
+    def get_suspensionReasons(self, subscription) -> list[str]:
+        return ["ResellerInitiated"] if subscription.status == "suspended" else []
 
 
 SubscriptionCollectionSerializer = collection_serializer(
@@ -636,3 +736,45 @@ class SubscriptionPatchSerializer(serializers.Serializer):
     status = serializers.CharField(required=False)
     friendlyName = serializers.CharField(required=False, allow_blank=True)
     autoRenewEnabled = serializers.BooleanField(required=False)
+
+
+# --- Provisioning status -------------------------------------------------------------------
+
+
+class QuantityProvisioningSerializer(serializers.Serializer):  # a numbered OrderLine
+    quantity = serializers.IntegerField()
+    status = serializers.SerializerMethodField()
+
+    def get_status(self, line) -> str:
+        return line_provisioning_status(line)
+
+
+def line_provisioning_status(line) -> str:
+    """``fulfilled`` once the line's subscription exists, ``pending`` until then."""
+    return "fulfilled" if getattr(line, "subscription", None) is not None else "pending"
+
+
+class OrderLineItemProvisioningStatusSerializer(serializers.Serializer):  # a numbered OrderLine
+    lineItemNumber = serializers.IntegerField(source="number")
+    status = serializers.SerializerMethodField()
+    quantityProvisioningInformation = serializers.SerializerMethodField()
+    attributes = AttributesSerializer(object_type="OrderLineItemProvisioningStatus")
+
+    def get_status(self, line) -> str:
+        return line_provisioning_status(line)
+
+    def get_quantityProvisioningInformation(self, line) -> list[dict]:
+        return [QuantityProvisioningSerializer(line).data]
+
+
+OrderProvisioningStatusCollectionSerializer = collection_serializer(
+    "OrderLineItemProvisioningStatusCollection", OrderLineItemProvisioningStatusSerializer
+)
+
+
+class SubscriptionProvisioningStatusSerializer(serializers.Serializer):  # a Subscription
+    skuId = serializers.CharField(source="offer.offer_id")
+    status = FixedCharField("success")  # a subscription exists once it is provisioned
+    quantity = serializers.IntegerField()
+    endDate = UtcDateAsDateTimeField(source="commitment_end_date")
+    attributes = AttributesSerializer(object_type="SubscriptionProvisioningStatus")

@@ -17,6 +17,7 @@ from customers.selectors import (
     customer_get,
     customer_page,
     customer_qualification_list,
+    customer_reseller_list,
 )
 from lib.keyset import FIRST, NEXT, KeysetPage, keyset_page
 from lib.refusals import Refusal, RefusalCode
@@ -121,7 +122,10 @@ FILTER_FIELDS = {
     "companyname": "name_prefix",
     "domain": "domain_prefix",
     "indirectreseller": "indirect_reseller",
+    "indirectcloudsolutionprovider": "indirect_provider",
 }
+# How Microsoft's SDKs and docs spell the one operator (matched without case).
+STARTS_WITH = {"starts_with", "startswith"}
 
 
 def _customer_filter(raw: str) -> dict:
@@ -138,12 +142,14 @@ def _customer_filter(raw: str) -> dict:
             'filter must be JSON like {"Field": "CompanyName", "Value": "Lin", '
             '"Operator": "starts_with"}.'
         ) from exc
-    if operator != "starts_with":
+    if operator not in STARTS_WITH:
         raise invalid("The only filter operator is starts_with.")
     if "\x00" in value:  # PostgreSQL refuses NUL in a query
         raise invalid("The filter value can't contain null characters.")
     if field not in FILTER_FIELDS:
-        raise invalid("Filter on CompanyName, Domain or IndirectReseller.")
+        raise invalid(
+            "Filter on CompanyName, Domain, IndirectReseller or IndirectCloudSolutionProvider."
+        )
     return {FILTER_FIELDS[field]: value}
 
 
@@ -200,10 +206,37 @@ class CustomersView(ApiView):
 
 
 class CustomerView(ApiView):
-    @extend_schema(operation_id="customers_get", responses={200: s.CustomerSerializer})
+    @extend_schema(operation_id="customers_get", responses={200: s.CustomerDetailSerializer})
     def get(self, request, customer_id):
         customer = customer_for(self.actor, customer_id)
-        return Response(s.CustomerSerializer(customer).data)
+        return Response(s.CustomerDetailSerializer(customer).data)
+
+    @extend_schema(
+        operation_id="customers_remove_relationship",
+        request=s.CustomerRelationshipPatchSerializer,
+        responses={200: s.CustomerSerializer},
+    )
+    def patch(self, request, customer_id):
+        """End the reseller relationship: ``{"relationshipToPartner": "none"}``. The customer
+        leaves your list; refused (409) while it has active subscriptions you ordered."""
+        customer = customer_for(self.actor, customer_id)
+        parse(s.CustomerRelationshipPatchSerializer, request.data)
+        order_services.customer_relationship_end(actor=self.actor, customer=customer)
+        return Response(s.CustomerReleasedSerializer(customer).data)
+
+
+class CustomerRelationshipsView(ApiView):
+    @extend_schema(
+        operation_id="customer_relationships_list",
+        responses={200: s.PartnerRelationshipCollectionSerializer},
+    )
+    def get(self, request, customer_id):
+        """The indirect resellers linked to this customer (PartnerRelationship collection)."""
+        customer = customer_for(self.actor, customer_id)
+        resellers = customer_reseller_list(actor=self.actor, customer=customer)
+        body = s.collection(resellers, f"/customers/{customer.tenant_id}/relationships")
+        context = {"relationship_type": "is_indirect_reseller_of"}
+        return Response(s.PartnerRelationshipCollectionSerializer(body, context=context).data)
 
 
 class CompanyProfileView(ApiView):
@@ -539,6 +572,36 @@ class OfferView(ApiView):
         return Response(s.OfferSerializer(offer).data)
 
 
+def _categories(offers, self_uri: str) -> dict:
+    categories = s.offer_categories(offers)
+    return s.OfferCategoryCollectionSerializer(s.collection(categories, self_uri)).data
+
+
+class OfferCategoriesView(ApiView):
+    @extend_schema(
+        operation_id="offer_categories_list",
+        parameters=[OpenApiParameter("country", str, description="US only.")],
+        responses={200: s.OfferCategoryCollectionSerializer},
+    )
+    def get(self, request):
+        """The categories of the offers on sale in a market: Government (GCC) and Business."""
+        _check_country(request)
+        return Response(_categories(list(offer_list()), "/offercategories?country=US"))
+
+
+class CustomerOfferCategoriesView(ApiView):
+    @extend_schema(
+        operation_id="customer_offer_categories_list",
+        responses={200: s.OfferCategoryCollectionSerializer},
+    )
+    def get(self, request, customer_id):
+        """The categories of the offers this customer may buy now: Government appears once
+        it holds GovernmentCommunityCloud (and Business goes: a GCC customer buys GCC only)."""
+        customer = customer_for(self.actor, customer_id)
+        offers = orderable_offer_list(actor=self.actor, customer=customer)
+        return Response(_categories(offers, f"/customers/{customer.tenant_id}/offercategories"))
+
+
 class CustomerOffersView(ApiView):
     @extend_schema(
         operation_id="customer_offers_list",
@@ -569,7 +632,9 @@ class OrdersView(ApiView):
         responses={201: s.OrderSerializer},
     )
     def post(self, request, customer_id):
-        """Place an order; a worker provisions it (status pending, then completed)."""
+        """Place an order; a worker provisions it: the answer is ``pending`` with no
+        ``subscriptionId`` yet; poll ``links.provisioningStatus`` (or the order) until each line
+        is ``fulfilled``. ``partnerIdOnRecord`` names the indirect reseller credited."""
         customer = customer_for(self.actor, customer_id)
         data = parse(s.OrderCreateSerializer, request.data)
         reference = (data.get("referenceCustomerId") or "").strip()
@@ -586,6 +651,7 @@ class OrdersView(ApiView):
                 offer_id=item["offerId"],
                 quantity=item["quantity"],
                 friendly_name=item.get("friendlyName") or "",
+                partner_id_on_record=item.get("partnerIdOnRecord") or "",
             )
             for item in sorted(items, key=lambda item: item["lineItemNumber"])
         ]
@@ -596,15 +662,33 @@ class OrdersView(ApiView):
         return Response(s.OrderSerializer(order).data, status=201)
 
 
+def order_for(actor, customer, order_id) -> Order:
+    try:
+        return order_get(actor=actor, customer=customer, uuid=UUID(str(order_id)))
+    except (ValueError, Order.DoesNotExist) as exc:
+        raise not_found("The order was not found.", code=20000) from exc
+
+
 class OrderView(ApiView):
     @extend_schema(operation_id="orders_get", responses={200: s.OrderSerializer})
     def get(self, request, customer_id, order_id):
         customer = customer_for(self.actor, customer_id)
-        try:
-            order = order_get(actor=self.actor, customer=customer, uuid=UUID(str(order_id)))
-        except (ValueError, Order.DoesNotExist) as exc:
-            raise not_found("The order was not found.", code=20000) from exc
-        return Response(s.OrderSerializer(order).data)
+        return Response(s.OrderSerializer(order_for(self.actor, customer, order_id)).data)
+
+
+class OrderProvisioningStatusView(ApiView):
+    @extend_schema(
+        operation_id="orders_provisioning_status",
+        responses={200: s.OrderProvisioningStatusCollectionSerializer},
+    )
+    def get(self, request, customer_id, order_id):
+        """Each line's provisioning: ``pending`` until its subscription exists, then
+        ``fulfilled`` (the way to wait for an order placed ``pending``)."""
+        customer = customer_for(self.actor, customer_id)
+        order = order_for(self.actor, customer, order_id)
+        uri = f"{s.order_uri(order)}/provisioningstatus"
+        body = s.collection(list(order.lines.all()), uri)
+        return Response(s.OrderProvisioningStatusCollectionSerializer(body).data)
 
 
 def subscription_for(actor, customer, subscription_id) -> Subscription:
@@ -618,7 +702,10 @@ def subscription_for(actor, customer, subscription_id) -> Subscription:
 class SubscriptionsView(ApiView):
     @extend_schema(
         operation_id="subscriptions_list",
-        parameters=[OpenApiParameter("order_id", str, description="Only this order's.")],
+        parameters=[
+            OpenApiParameter("order_id", str, description="Only this order's."),
+            OpenApiParameter("mpn_id", str, description="Only those credited to this partner ID."),
+        ],
         responses={200: s.SubscriptionCollectionSerializer},
     )
     def get(self, request, customer_id):
@@ -628,8 +715,11 @@ class SubscriptionsView(ApiView):
             order_uuid = UUID(order_id) if order_id else None
         except ValueError as exc:
             raise invalid("order_id must be an order's id.") from exc
+        mpn_id = request.query_params.get("mpn_id", "").strip() or None
         subscriptions = list(
-            subscription_list(actor=self.actor, customer=customer, order_uuid=order_uuid)
+            subscription_list(
+                actor=self.actor, customer=customer, order_uuid=order_uuid, mpn_id=mpn_id
+            )
         )
         body = s.collection(subscriptions, f"/customers/{customer.tenant_id}/subscriptions")
         return Response(s.SubscriptionCollectionSerializer(body).data)
@@ -662,6 +752,17 @@ class SubscriptionView(ApiView):
         )
         subscription = subscription_for(self.actor, customer, subscription_id)
         return Response(s.SubscriptionSerializer(subscription).data)
+
+
+class SubscriptionProvisioningStatusView(ApiView):
+    @extend_schema(
+        operation_id="subscriptions_provisioning_status",
+        responses={200: s.SubscriptionProvisioningStatusSerializer},
+    )
+    def get(self, request, customer_id, subscription_id):
+        customer = customer_for(self.actor, customer_id)
+        subscription = subscription_for(self.actor, customer, subscription_id)
+        return Response(s.SubscriptionProvisioningStatusSerializer(subscription).data)
 
 
 def unknown_route(request, *args, **kwargs):

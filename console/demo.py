@@ -39,6 +39,7 @@ class DemoPartner:
     city: str
     state: str
     postal_code: str
+    mpn_id: str
     provider_key: str | None = None
 
 
@@ -52,6 +53,7 @@ PARTNERS = [
         "Arlington",
         "VA",
         "22201",
+        "4811237",
     ),
     DemoPartner(
         "fabrikam",
@@ -62,6 +64,7 @@ PARTNERS = [
         "Reston",
         "VA",
         "20190",
+        "5120934",
     ),
     DemoPartner(
         "northwind",
@@ -72,6 +75,7 @@ PARTNERS = [
         "Columbia",
         "MD",
         "21044",
+        "6273058",
         provider_key="fabrikam",
     ),
     DemoPartner(
@@ -83,6 +87,7 @@ PARTNERS = [
         "Herndon",
         "VA",
         "20170",
+        "3398412",
     ),
 ]
 
@@ -117,6 +122,7 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[Login]:
                 "city": demo.city,
                 "state": demo.state,
                 "postal_code": demo.postal_code,
+                "mpn_id": demo.mpn_id,
             },
         )
         partners[demo.key] = partner

@@ -15,7 +15,7 @@ from django.db.models import (
 )
 
 from lib.keyset import FIRST, KeysetPage, keyset_page
-from partners.models import User
+from partners.models import Partner, User
 from validation.models import (
     CustomerGccStatus,
     RequestState,
@@ -51,6 +51,7 @@ def _book_filter(
     name_prefix: str | None = None,
     domain_prefix: str | None = None,
     indirect_reseller: str | None = None,
+    indirect_provider: str | None = None,
 ) -> Q:
     """The list's filters, on the relationship row (the fields it copies from the customer)."""
     where = Q()
@@ -63,6 +64,11 @@ def _book_filter(
             where &= Q(indirect_reseller__tenant_id=UUID(indirect_reseller))
         except ValueError:
             where &= Q(indirect_reseller__name__istartswith=indirect_reseller)
+    if indirect_provider is not None:  # the provider an indirect reseller's book goes through
+        try:
+            where &= Q(partner__indirect_provider__tenant_id=UUID(indirect_provider))
+        except ValueError:
+            where &= Q(partner__indirect_provider__name__istartswith=indirect_provider)
     search = _searchable(search).strip()
     if search:
         try:  # a Microsoft ID, or a whole domain, is matched exactly on its unique index
@@ -160,6 +166,19 @@ def customer_get(*, actor: User, uuid=None, tenant_id=None) -> Customer:
     except ValueError as exc:
         raise Customer.DoesNotExist from exc
     return _customers(actor).get(**{key: value})
+
+
+def customer_reseller_list(*, actor: User, customer: Customer) -> list[Partner]:
+    """The indirect resellers linked to one of the partner's customers (Partner Center's
+    GET /customers/{id}/relationships): the reseller the customer belongs to, and any of the
+    partner's indirect resellers that manage it too."""
+    linked = CustomerRelationship.objects.filter(customer=customer)
+    return list(
+        Partner.objects.filter(
+            Q(pk__in=linked.filter(partner_id=actor.partner_id).values("indirect_reseller_id"))
+            | Q(pk__in=linked.values("partner_id"), indirect_provider_id=actor.partner_id)
+        ).order_by("name", "pk")
+    )
 
 
 def partner_manages_customer(*, partner_id: int, customer_id: int) -> bool:

@@ -178,6 +178,16 @@ def _books_changed(*, customer_ids: list[int]) -> None:
     Partner.objects.filter(pk__in=managing.values("partner_id")).update(book_version=uuid.uuid4())
 
 
+def customer_relationship_remove(*, partner_id: int, customer: Customer) -> bool:
+    """The partner no longer manages the customer: it leaves the partner's list (whether it
+    may, orders.services.customer_relationship_end decides). False if it was not managed."""
+    _books_changed(customer_ids=[customer.pk])
+    deleted, _ = CustomerRelationship.objects.filter(
+        partner_id=partner_id, customer=customer
+    ).delete()
+    return bool(deleted)
+
+
 def on_customer_gcc_changed(sender, *, customer_ids, **kwargs) -> None:
     """validation.signals.customer_gcc_changed's receiver (connected in apps.py)."""
     customer_gcc_status_refresh(customer_ids=customer_ids)

@@ -56,6 +56,13 @@ class RefusalCode(StrEnum):
     ADDON_NEEDS_BASE = "addon_needs_base"
     FRIENDLY_NAME_INVALID = "friendly_name_invalid"
     NOT_YOUR_SUBSCRIPTION = "not_your_subscription"
+    PARTNER_ID_UNKNOWN = "partner_id_unknown"
+    PARTNER_ID_NOT_RESELLER = "partner_id_not_reseller"
+    PARTNER_ID_OWN = "partner_id_own"
+    ACTIVE_SUBSCRIPTIONS = "active_subscriptions"
+    CART_ORDERED = "cart_ordered"
+    CART_EXPIRED = "cart_expired"
+    NOT_YOUR_CART = "not_your_cart"
     UNKNOWN_SUBSCRIPTION_STATUS = "unknown_subscription_status"
     SUBSCRIPTION_SUSPENDED = "subscription_suspended"
     OFFER_ROW_INVALID = "offer_row_invalid"
@@ -84,6 +91,11 @@ STATUS: dict[RefusalCode, int] = {
     RefusalCode.NOT_A_PARTNER_USER: 403,
     RefusalCode.NOT_YOUR_CUSTOMER: 404,
     RefusalCode.NOT_YOUR_SUBSCRIPTION: 404,
+    RefusalCode.NOT_YOUR_CART: 404,
+    RefusalCode.PARTNER_ID_UNKNOWN: 404,
+    RefusalCode.ACTIVE_SUBSCRIPTIONS: 409,
+    RefusalCode.CART_ORDERED: 409,
+    RefusalCode.CART_EXPIRED: 410,
     RefusalCode.PARTNER_ALREADY_GCC: 409,
     RefusalCode.CUSTOMER_ALREADY_GCC: 409,
     RefusalCode.REQUEST_ALREADY_OPEN: 409,

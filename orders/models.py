@@ -107,6 +107,10 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     friendly_name = models.CharField(max_length=200)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    # The indirect reseller credited with the sale (Partner Center's partnerIdOnRecord).
+    partner_of_record = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -145,6 +149,9 @@ class Subscription(models.Model):
     status = models.CharField(
         max_length=16, choices=SubscriptionStatus, default=SubscriptionStatus.ACTIVE
     )
+    partner_of_record = models.ForeignKey(
+        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["friendly_name", "pk"]
@@ -166,3 +173,55 @@ class Subscription(models.Model):
         except ValueError:  # February 29, and the year is not a leap year
             anniversary = date(year, 3, 1)
         return anniversary - timedelta(days=1)
+
+
+class CartStatus(models.TextChoices):
+    ACTIVE = "Active", "Active"
+    ORDERED = "Ordered", "Ordered"
+
+
+class Cart(models.Model):
+    """A basket of offers for one customer, checked out into an order (Partner Center's Cart).
+    Each line carries the gate's verdict until checkout, which orders the cart as a whole."""
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=CartStatus, default=CartStatus.ACTIVE)
+    order = models.OneToOneField(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="cart"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Cart {self.uuid} for {self.customer}"
+
+
+class CartLineItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    number = models.PositiveIntegerField()  # the line's id in the cart: 0, 1, 2 …
+    catalog_item_id = models.CharField(max_length=100)
+    offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.PROTECT)
+    quantity = models.IntegerField()
+    friendly_name = models.CharField(max_length=200, blank=True)
+    partner_id_on_record = models.CharField(max_length=20, blank=True)
+    # Why the gate refuses this line (a lib.refusals.RefusalCode), if it does.
+    error_code = models.CharField(max_length=40, blank=True)
+    error_description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "number"], name="one_cart_line_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.catalog_item_id}"

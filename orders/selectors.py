@@ -13,7 +13,7 @@ from lib.refusals import Refusal
 from partners.models import User
 
 from .eligibility import PurchaseContext, offer_refusal
-from .models import Offer, Order, OrderLine, Subscription
+from .models import Cart, CartLineItem, Offer, Order, OrderLine, Subscription
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,9 @@ def orderable_offer_list(*, actor: User, customer: Customer) -> list[Offer]:
 def _order_lines() -> Prefetch:
     """Each order's lines with their offers and subscriptions, ``number``ed from 0."""
     number = Window(RowNumber(), partition_by=F("order_id"), order_by=F("pk").asc()) - 1
-    lines = OrderLine.objects.select_related("offer", "subscription").annotate(number=number)
+    lines = OrderLine.objects.select_related("offer", "subscription", "partner_of_record").annotate(
+        number=number
+    )
     return Prefetch("lines", queryset=lines.order_by("pk"))
 
 
@@ -83,17 +85,35 @@ def order_get(*, actor: User, customer: Customer, uuid) -> Order:
 
 
 def subscription_list(
-    *, actor: User, customer: Customer, order_uuid: uuid.UUID | None = None
+    *,
+    actor: User,
+    customer: Customer,
+    order_uuid: uuid.UUID | None = None,
+    mpn_id: str | None = None,
 ) -> QuerySet[Subscription]:
     """The subscriptions the actor's partner ordered for the customer (only those of the order
-    ``order_uuid``, if given). A customer may have several partners: each sees only its own
-    subscriptions, as with its orders."""
+    ``order_uuid``, or credited to the partner ID ``mpn_id``, if given). A customer may have
+    several partners: each sees only its own subscriptions, as with its orders."""
     subscriptions = Subscription.objects.filter(
         customer=customer, order_line__order__partner_id=actor.partner_id
-    ).select_related("offer", "order_line__order", "customer")
+    ).select_related("offer", "order_line__order", "customer", "partner_of_record")
     if order_uuid is not None:
         subscriptions = subscriptions.filter(order_line__order__uuid=order_uuid)
+    if mpn_id is not None:
+        subscriptions = subscriptions.filter(partner_of_record__mpn_id=mpn_id)
     return subscriptions
+
+
+def cart_get(*, actor: User, customer: Customer, uuid) -> Cart:
+    """One of the partner's carts for the customer, with its lines; DoesNotExist (a 404) for
+    anyone else's."""
+    lines = Prefetch("lines", queryset=CartLineItem.objects.select_related("offer"))
+    return (
+        Cart.objects.filter(customer=customer, partner_id=actor.partner_id)
+        .select_related("customer", "updated_by", "order")
+        .prefetch_related(lines)
+        .get(uuid=uuid)
+    )
 
 
 def subscription_get(*, actor: User, customer: Customer, uuid) -> Subscription:

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from customers.models import Customer
 from customers.selectors import partner_manages_customer
-from customers.services import CustomerDetails, customer_create
+from customers.services import CustomerDetails, customer_create, customer_relationship_remove
 from lib.queue import enqueue_on_commit
 from lib.refusals import Refusal, RefusalCode
 from lib.sweeps import (
@@ -26,7 +26,7 @@ from lib.sweeps import (
 )
 from ops.notifications import notify_on_commit
 from partners import permissions
-from partners.models import Partner, User
+from partners.models import Partner, PartnerType, User
 from partners.permissions import Action
 
 from .eligibility import PurchaseContext, offer_refusal
@@ -46,6 +46,40 @@ class CartLine:
     offer_id: str
     quantity: int
     friendly_name: str = ""  # the subscription's name; blank means the offer's name
+    partner_id_on_record: str = ""  # an indirect reseller's partner ID (MPN), to credit it
+
+
+PARTNER_ID_UNKNOWN = "No partner has the partner ID {mpn_id}."
+PARTNER_ID_NOT_RESELLER = (
+    "The partner ID {mpn_id} is not one of your indirect resellers: only an indirect reseller "
+    "you work with can be the partner of record."
+)
+PARTNER_ID_OWN = (
+    "The partner ID {mpn_id} is your own: the partner of record is the indirect reseller "
+    "credited with the sale, never the indirect provider."
+)
+
+
+def partner_of_record_for(*, partner: Partner, mpn_id: str) -> Partner | None:
+    """The indirect reseller an order line credits (Partner Center's ``partnerIdOnRecord``):
+    one of ``partner``'s indirect resellers, named by its partner ID. Without one, an indirect
+    reseller ordering for itself is its own partner of record; anyone else has none."""
+    mpn_id = mpn_id.strip()
+    if not mpn_id:
+        return partner if partner.partner_type == PartnerType.INDIRECT_RESELLER else None
+    named = Partner.objects.filter(mpn_id=mpn_id).first() if mpn_id.isdigit() else None
+    if named is None:
+        message = PARTNER_ID_UNKNOWN.format(mpn_id=mpn_id[:20])
+        raise Refusal(RefusalCode.PARTNER_ID_UNKNOWN, message, field="partner_id_on_record")
+    if named == partner:
+        if partner.partner_type == PartnerType.INDIRECT_RESELLER:
+            return partner
+        message = PARTNER_ID_OWN.format(mpn_id=mpn_id)
+        raise Refusal(RefusalCode.PARTNER_ID_OWN, message, field="partner_id_on_record")
+    if named.indirect_provider_id != partner.pk:
+        message = PARTNER_ID_NOT_RESELLER.format(mpn_id=mpn_id)
+        raise Refusal(RefusalCode.PARTNER_ID_NOT_RESELLER, message, field="partner_id_on_record")
+    return named
 
 
 FRIENDLY_NAME_MAX = 200  # OrderLine's and Subscription's friendly_name
@@ -53,7 +87,7 @@ FRIENDLY_NAME_TOO_LONG = f"A subscription name is at most {FRIENDLY_NAME_MAX} ch
 FRIENDLY_NAME_REQUIRED = f"Give the subscription a name (1 to {FRIENDLY_NAME_MAX} characters)."
 
 
-def _check_quantity(offer: Offer, quantity: int, *, field: str) -> None:
+def check_quantity(offer: Offer, quantity: int, *, field: str) -> None:
     if not offer.min_quantity <= quantity <= offer.max_quantity:
         raise Refusal(
             RefusalCode.QUANTITY_OUT_OF_BOUNDS,
@@ -70,6 +104,10 @@ def _check_friendly_name(
     if len(name) > FRIENDLY_NAME_MAX or (required and not name):
         raise Refusal(RefusalCode.FRIENDLY_NAME_INVALID, message, field=field)
     return name
+
+
+def check_friendly_name_on_line(offer: Offer, name: str) -> None:
+    _check_friendly_name(name, required=False, message=f"{offer.name}: {FRIENDLY_NAME_TOO_LONG}")
 
 
 def _offer_field(offer_id: str) -> str:
@@ -92,13 +130,11 @@ def cart_check(*, lines: list[CartLine], context: PurchaseContext) -> list[tuple
     for line in lines:
         offer = offers[line.offer_id]
         field = _offer_field(offer.offer_id)
-        _check_quantity(offer, line.quantity, field=field)
+        check_quantity(offer, line.quantity, field=field)
         refusal = offer_refusal(offer, context, cart_families=cart_families)
         if refusal:  # the same refusal, naming the offer
             raise Refusal(refusal.code, f"{offer.name}: {refusal.message}", field=field)
-        _check_friendly_name(
-            line.friendly_name, required=False, message=f"{offer.name}: {FRIENDLY_NAME_TOO_LONG}"
-        )
+        check_friendly_name_on_line(offer, line.friendly_name)
         checked.append((offer, line))
     return checked
 
@@ -159,6 +195,10 @@ def order_place_for_new_customer(
 
 def _create_order(actor, customer, checked, submission_key, now) -> Order:
     partner = actor.partner
+    of_record = {
+        line.offer_id: partner_of_record_for(partner=partner, mpn_id=line.partner_id_on_record)
+        for _, line in checked
+    }
     order = Order.objects.create(
         customer=customer,
         partner=partner,
@@ -175,6 +215,7 @@ def _create_order(actor, customer, checked, submission_key, now) -> Order:
                 quantity=line.quantity,
                 friendly_name=line.friendly_name.strip() or offer.name,
                 unit_price=offer.unit_price,
+                partner_of_record=of_record[line.offer_id],
             )
             for offer, line in checked
         ]
@@ -183,6 +224,34 @@ def _create_order(actor, customer, checked, submission_key, now) -> Order:
 
     enqueue_on_commit(provision_order_task, order.pk)
     return order
+
+
+ACTIVE_SUBSCRIPTIONS = (
+    "This customer has {count} active subscription{s} with your organization: suspend or "
+    "cancel them before ending the reseller relationship."
+)
+
+
+@transaction.atomic
+def customer_relationship_end(*, actor: User, customer: Customer) -> None:
+    """End the partner's reseller relationship with the customer (Partner Center's PATCH
+    ``relationshipToPartner: none``). Refused while the customer has active subscriptions
+    the partner ordered: they would go on being billed with no partner to manage them. Lives
+    here, not in customers, because it must read the subscriptions."""
+    permissions.require(actor, Action.REMOVE_RELATIONSHIP)
+    Customer.objects.select_for_update().filter(pk=customer.pk).first()
+    if not partner_manages_customer(partner_id=actor.partner_id, customer_id=customer.pk):
+        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
+    active = Subscription.objects.filter(
+        customer=customer,
+        order_line__order__partner_id=actor.partner_id,
+        status=SubscriptionStatus.ACTIVE,
+    ).count()
+    if active:
+        message = ACTIVE_SUBSCRIPTIONS.format(count=active, s="" if active == 1 else "s")
+        raise Refusal(RefusalCode.ACTIVE_SUBSCRIPTIONS, message)
+    customer_relationship_remove(partner_id=actor.partner_id, customer=customer)
+    logger.info("partner %s ended its relationship with customer %s", actor.partner_id, customer.pk)
 
 
 SUBSCRIPTION_STATUS_UNKNOWN = "Choose a subscription status: active or suspended."
@@ -227,7 +296,7 @@ def subscription_update(
             friendly_name, required=True, message=FRIENDLY_NAME_REQUIRED, field="friendly_name"
         )
     if quantity is not None and quantity != subscription.quantity:
-        _check_quantity(subscription.offer, quantity, field="quantity")
+        check_quantity(subscription.offer, quantity, field="quantity")
         if changes.get("status", subscription.status) != SubscriptionStatus.ACTIVE:
             raise Refusal(
                 RefusalCode.SUBSCRIPTION_SUSPENDED, SUBSCRIPTION_SUSPENDED, field="quantity"
@@ -262,6 +331,7 @@ def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
             billing_cycle=line.offer.billing_cycle,
             term=line.offer.term,
             start_date=start,
+            partner_of_record_id=line.partner_of_record_id,
         )
     order.status = OrderStatus.COMPLETED
     order.completed_at = now

@@ -1,6 +1,7 @@
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -37,7 +38,14 @@ class Partner(models.Model):
         unique=True,
         help_text="On record only: never accepted on a GCC form.",
     )
-    mpn_id = models.CharField("partner ID (MPN)", max_length=20, blank=True)
+    # The partner ID (formerly the MPN ID) Microsoft gives each partner location: an indirect
+    # reseller's is how its provider names it as the partner of record on an order.
+    mpn_id = models.CharField(
+        "partner ID (MPN)",
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6,7}$", "A partner ID is 6 or 7 digits.")],
+    )
     address_line = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=2, blank=True)
@@ -50,6 +58,9 @@ class Partner(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["mpn_id"], condition=~Q(mpn_id=""), name="one_partner_per_mpn_id"
+            ),
             models.CheckConstraint(
                 name="indirect_reseller_has_provider",
                 condition=(

@@ -21,6 +21,7 @@ class Action(StrEnum):
     VIEW_CUSTOMERS = "view_customers"
     EDIT_CUSTOMER = "edit_customer"
     PLACE_ORDERS = "place_orders"
+    REMOVE_RELATIONSHIP = "remove_relationship"
     MANAGE_USERS = "manage_users"
 
 
@@ -37,6 +38,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.VIEW_CUSTOMERS: _ALL,
     Action.EDIT_CUSTOMER: frozenset({Role.GLOBAL_ADMIN, Role.ADMIN_AGENT, Role.HELPDESK_AGENT}),
     Action.PLACE_ORDERS: _SELLERS,
+    Action.REMOVE_RELATIONSHIP: _ADMIN,
     Action.MANAGE_USERS: frozenset({Role.GLOBAL_ADMIN}),
 }
 
@@ -53,6 +55,10 @@ REFUSALS: dict[Action, str] = {
     Action.MANAGE_USERS: "Only a global admin can manage your organization's users.",
     Action.ADD_CUSTOMER: "Your role cannot add customers.",
     Action.PLACE_ORDERS: "Your role can view customers but not order for them.",
+    Action.REMOVE_RELATIONSHIP: (
+        "Only an admin agent or a global admin of your organization can end a reseller "
+        "relationship with a customer."
+    ),
 }
 ROLE_NOT_ALLOWED = "Your role does not allow this action."
 

@@ -25,9 +25,10 @@ from django.test import override_settings
 
 import gccportal.settings
 from customers import services as customer_services
-from customers.models import Customer
+from customers.models import Customer, CustomerRelationship
 from orders import services as order_services
-from orders.models import Order, Subscription
+from orders.carts import CartItem, cart_create
+from orders.models import Cart, Order, Subscription
 from partners.models import Role
 from relationships.models import RelationshipRequest
 from validation.models import SpecialQualification, ValidationRequest
@@ -84,6 +85,7 @@ class World:
     subscription: Any
     commercial: dict  # not yet GCC, one per write that qualifies or validates
     code: Any  # an approved validation code with creates left
+    cart: Any  # the GCC customer's, one G3 line
 
     @property
     def ids(self) -> dict:
@@ -94,6 +96,7 @@ class World:
             "subscription_id": self.subscription.uuid,
             "domain": self.customer.domain,
             "offer_id": G3,
+            "cart_id": self.cart.uuid,
         }
 
 
@@ -114,7 +117,7 @@ def world(db):
     order_services.order_provision(order_id=order.pk)
     commercial = {
         name: managed_customer(admin.partner, gcc=False, company_name=f"Harbor {name}")
-        for name in ("validations", "qualifications", "qualification")
+        for name in ("validations", "qualifications", "qualification", "released")
     }
     return World(
         admin=admin,
@@ -124,6 +127,7 @@ def world(db):
         subscription=Subscription.objects.get(order_line__order=order),
         commercial=commercial,
         code=code,
+        cart=cart_create(actor=admin, customer=customer, items=[CartItem(G3, 4)]),
     )
 
 
@@ -207,6 +211,32 @@ WRITES: dict[tuple[str, str], Write] = {
         200,
         lambda w: {"quantity": 30},
         lambda w: Subscription.objects.get(pk=w.subscription.pk).quantity == 30,
+    ),
+    ("v1/customers/<str:customer_id>", "patch"): Write(
+        200,
+        lambda w: {"relationshipToPartner": "none"},
+        lambda w: (
+            not CustomerRelationship.objects.filter(
+                partner=w.admin.partner, customer=w.commercial["released"]
+            ).exists()
+        ),
+        customer="released",
+    ),
+    ("v1/customers/<str:customer_id>/carts", "post"): Write(
+        201,
+        lambda w: {"lineItems": [{"id": 0, "catalogItemId": G3, "quantity": 2}]},
+        lambda w: Cart.objects.filter(customer=w.customer).count() == 2,
+    ),
+    ("v1/customers/<str:customer_id>/carts/<str:cart_id>", "put"): Write(
+        200,
+        lambda w: {"lineItems": [{"id": 0, "catalogItemId": G3, "quantity": 5}]},
+        lambda w: Cart.objects.get(pk=w.cart.pk).lines.get().quantity == 5,
+    ),
+    ("v1/customers/<str:customer_id>/carts/<str:cart_id>/checkout", "post"): Write(
+        201,
+        lambda w: None,
+        lambda w: Cart.objects.get(pk=w.cart.pk).order is not None,
+        tasks=("provision_order_task",),
     ),
     # A GET that writes: the personalized link is a saved relationship request.
     ("v1/customers/relationshiprequests", "get"): Write(

@@ -33,7 +33,7 @@ def seller(db):
     return UserFactory(partner=gcc_partner(name="Tailspin Federal"), role=Role.SALES_AGENT)
 
 
-def managed_customer(partner, *, gcc: bool, **kwargs):
+def managed_customer(partner, *, gcc: bool, indirect_reseller=None, **kwargs):
     customer = CustomerFactory(**kwargs)
     if gcc:
         SpecialQualification.objects.create(
@@ -41,7 +41,7 @@ def managed_customer(partner, *, gcc: bool, **kwargs):
             qualification="GovernmentCommunityCloud",
             granted_at="2026-01-05T12:00Z",
         )
-    manage(partner, customer)
+    manage(partner, customer, indirect_reseller=indirect_reseller)
     return customer
 
 

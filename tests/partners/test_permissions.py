@@ -37,6 +37,8 @@ EXPECTED: dict[Action, dict[Role, bool]] = {
     Action.EDIT_CUSTOMER: {ADMIN: Y, SALES: N, HELPDESK: Y, GLOBAL: Y},
     # place orders, change subscriptions
     Action.PLACE_ORDERS: {ADMIN: Y, SALES: Y, HELPDESK: N, GLOBAL: Y},
+    # end a reseller relationship with a customer (Partner Center: admin agent)
+    Action.REMOVE_RELATIONSHIP: {ADMIN: Y, SALES: N, HELPDESK: N, GLOBAL: Y},
     # manage partner users and roles
     Action.MANAGE_USERS: {ADMIN: N, SALES: N, HELPDESK: N, GLOBAL: Y},
 }

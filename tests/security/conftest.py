@@ -20,7 +20,8 @@ from api.services import api_token_create, token_hash
 from customers import services as customer_services
 from customers.models import Customer
 from customers.services import CustomerDetails
-from orders.models import Offer, Order, Subscription
+from orders.carts import CartItem, cart_create
+from orders.models import Cart, Offer, Order, Subscription
 from orders.services import CartLine, order_place, order_provision
 from partners.models import Partner, ResellerQualification, Role, User
 from relationships import services as relationships
@@ -71,6 +72,7 @@ class World:
     code: ValidationCode
     order: Order
     subscription: Subscription
+    cart: Cart
     relationship_request: RelationshipRequest
     api_token: ApiToken  # A's global admin's token (its id is in a URL)
     answer_token: str  # the contact's answer link for ``validation_request``
@@ -180,6 +182,7 @@ def build_world() -> World:
     )
     order_provision(order_id=order.pk)
     subscription = Subscription.objects.get(customer=customer)
+    cart = cart_create(actor=a_sales, customer=customer, items=[CartItem(offer.offer_id, 2)])
 
     relationship_request = relationships.relationship_request_create(actor=a_sales)
     api_token = ApiToken.objects.filter(agent=a.global_admin).get()
@@ -231,6 +234,7 @@ def build_world() -> World:
         code=code,
         order=order,
         subscription=subscription,
+        cart=cart,
         relationship_request=relationship_request,
         api_token=api_token,
         answer_token=validation_services.answer_link_token(validation_request),
