@@ -49,4 +49,7 @@ USER app
 
 EXPOSE 8000
 
-CMD ["gunicorn", "gccportal.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Meant to run behind a buffering reverse proxy (docker-compose.yml's `proxy`, nginx): gunicorn's
+# sync workers must not face slow clients themselves. Forwarding headers (X-Forwarded-Proto) are
+# believed only from GCC_TRUSTED_PROXIES (empty: from nobody), as the settings do for Django.
+CMD ["sh", "-c", "exec gunicorn gccportal.wsgi:application --bind 0.0.0.0:8000 --access-logfile - --forwarded-allow-ips \"${GCC_TRUSTED_PROXIES:-}\""]

@@ -100,9 +100,9 @@ class CartSerializer(serializers.Serializer):  # orders.selectors.cart_get's Car
 
 
 class CartLineItemInSerializer(serializers.Serializer):
-    id = serializers.IntegerField(required=False, min_value=0)
+    id = s.WholeNumberField(required=False, min_value=0)
     catalogItemId = serializers.CharField(max_length=100)
-    quantity = serializers.IntegerField()
+    quantity = s.WholeNumberField()
     friendlyName = serializers.CharField(required=False, allow_blank=True, max_length=200)
     billingCycle = serializers.CharField(required=False, allow_blank=True)
     termDuration = serializers.CharField(required=False, allow_blank=True)

@@ -61,6 +61,7 @@ REFUSAL_ERRORS: dict[RefusalCode, tuple[int, int]] = {
     RefusalCode.DOMAIN_TAKEN: (409, 3000),
     RefusalCode.CUSTOMER_ALREADY_GCC: (409, 3000),
     RefusalCode.REQUEST_ALREADY_OPEN: (409, 3000),
+    RefusalCode.VALIDATION_LIMIT_REACHED: (429, 3000),
     RefusalCode.CODE_USED_UP: (400, 3000),
     RefusalCode.CODE_UNKNOWN: (400, 3000),
     RefusalCode.DUPLICATE_OFFER: (400, 800002),

@@ -3,6 +3,12 @@
 from rest_framework import serializers
 
 
+def key_fold(key: str) -> str:
+    """A key as matched: ASCII letters without case. A non-ASCII key is left as it is, so a
+    look-alike (``ſize``, the Kelvin sign's ``Key``) never folds into a field's name."""
+    return key.lower() if key.isascii() else key
+
+
 def match_keys(data, serializer: serializers.BaseSerializer):
     """``data`` with each key renamed to the serializer field it names, ignoring case,
     nested serializers included. Unknown keys are left as they are (and ignored)."""
@@ -12,10 +18,10 @@ def match_keys(data, serializer: serializers.BaseSerializer):
         return data
     if not isinstance(serializer, serializers.Serializer) or not isinstance(data, dict):
         return data
-    fields = {name.lower(): (name, field) for name, field in serializer.fields.items()}
+    fields = {key_fold(name): (name, field) for name, field in serializer.fields.items()}
     matched = {}
     for key, value in data.items():
-        name, field = fields.get(str(key).lower(), (key, None))
+        name, field = fields.get(key_fold(str(key)), (key, None))
         matched[name] = match_keys(value, field) if field is not None else value
     return matched
 

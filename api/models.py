@@ -35,7 +35,9 @@ class IdempotentResponse(models.Model):
     agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     request_id = models.CharField(max_length=64)
     method = models.CharField(max_length=8)
-    path = models.CharField(max_length=500)
+    resource = models.CharField(
+        max_length=500, help_text="The route with its ids in one spelling, not the literal path."
+    )
     status = models.PositiveSmallIntegerField()
     body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField()
@@ -43,7 +45,8 @@ class IdempotentResponse(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["agent", "request_id", "method", "path"], name="one_answer_per_request_id"
+                fields=["agent", "request_id", "method", "resource"],
+                name="one_answer_per_request_id",
             ),
             models.CheckConstraint(
                 name="idempotent_status_is_http", condition=Q(status__gte=100, status__lte=599)
@@ -52,4 +55,4 @@ class IdempotentResponse(models.Model):
         indexes = [models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.method} {self.path} [{self.request_id}] → {self.status}"
+        return f"{self.method} {self.resource} [{self.request_id}] → {self.status}"

@@ -12,10 +12,12 @@ from dataclasses import asdict
 from datetime import UTC, datetime, time
 
 from rest_framework import serializers
-from rest_framework.fields import SkipField
+from rest_framework.fields import SkipField, empty
 
 from customers.services import BillingProfile, CustomerDetails
-from lib.formfields import DOMAIN_PREFIX_REGEX, PHONE_INVALID, PHONE_REGEX
+from lib.ascii import is_whole_number
+from lib.domains import normalized, validate_initial_domain
+from lib.formfields import PHONE_INVALID, PHONE_REGEX
 from orders.models import Offer
 from validation.intake import CustomerIntake
 from validation.models import OPEN_STATES, RequestState, SpecialQualificationKind
@@ -107,6 +109,38 @@ class NamePartField(serializers.CharField):
     def to_representation(self, value):
         first, _, last = str(value).strip().partition(" ")
         return first if self.part == "first" else last
+
+
+class WholeNumberField(serializers.IntegerField):
+    """An integer: a JSON number, or ASCII digits in a string. Never ``"５"`` or ``"١"``
+    (``int()`` reads every script's digits), ``"1_000"`` or ``true``."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, str) and not is_whole_number(data)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class GuidField(serializers.UUIDField):
+    """A GUID (a tenant's Microsoft ID) in a string of ASCII: not an integer (DRF would read
+    ``5`` as ``…-000000000005``), not fullwidth hex digits."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.isascii():
+            self.fail("invalid", value=str(data)[:64])
+        return super().to_internal_value(data)
+
+
+class InitialDomainField(serializers.CharField):
+    """A new customer's PREFIX.onmicrosoft.com: checked as sent, then lower-cased
+    (lib.domains: a look-alike such as ``ſpringfield`` is refused, not folded)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[validate_initial_domain], max_length=100, **kwargs)
+
+    def run_validation(self, data=empty):
+        value = super().run_validation(data)
+        return normalized(value) if isinstance(value, str) else value
 
 
 def weak_etag(moment) -> str:
@@ -330,13 +364,7 @@ CustomerCollectionSerializer = collection_serializer("CustomerCollection", Custo
 
 
 class CompanyProfileInSerializer(serializers.Serializer):
-    domain = serializers.RegexField(
-        rf"(?i)^{DOMAIN_PREFIX_REGEX}\.onmicrosoft\.com$",
-        error_messages={
-            "invalid": "Use prefix.onmicrosoft.com, the prefix 3 to 42 letters, digits or "
-            "hyphens (not at the start or the end)."
-        },
-    )
+    domain = InitialDomainField()
     companyName = serializers.CharField(required=False, max_length=200)
 
 
@@ -353,7 +381,7 @@ class BillingProfileInSerializer(serializers.Serializer):
 class CustomerCreateSerializer(serializers.Serializer):
     companyProfile = CompanyProfileInSerializer()
     billingProfile = BillingProfileInSerializer()
-    associatedPartnerId = serializers.UUIDField(required=False, allow_null=True)
+    associatedPartnerId = GuidField(required=False, allow_null=True)
 
 
 def billing_profile_from(billing: dict, *, phone_fallback: str = "") -> BillingProfile:
@@ -376,7 +404,7 @@ def billing_profile_from(billing: dict, *, phone_fallback: str = "") -> BillingP
 
 def customer_details_from(data: dict) -> CustomerDetails:
     profile = billing_profile_from(data["billingProfile"])
-    return CustomerDetails(**asdict(profile), domain=data["companyProfile"]["domain"].lower())
+    return CustomerDetails(**asdict(profile), domain=data["companyProfile"]["domain"])
 
 
 def customer_intake_from(data: dict, customer) -> CustomerIntake:
@@ -454,7 +482,7 @@ class GccValidationRequestSerializer(serializers.Serializer):
     """Sandbox extension: the customer GCC validation intake for an existing customer."""
 
     organizationName = serializers.CharField(max_length=200)
-    tenantId = serializers.UUIDField(help_text="The transacting partner's commercial tenant ID.")
+    tenantId = GuidField(help_text="The transacting partner's commercial tenant ID.")
     entityType = serializers.ChoiceField(
         choices=["federal", "state_local", "tribal", "regional", "ffrdc", "commercial"]
     )
@@ -660,9 +688,9 @@ OrderCollectionSerializer = collection_serializer("OrderCollection", OrderSerial
 
 
 class OrderLineItemInSerializer(serializers.Serializer):
-    lineItemNumber = serializers.IntegerField(min_value=0)
+    lineItemNumber = WholeNumberField(min_value=0)
     offerId = serializers.CharField(max_length=64)
-    quantity = serializers.IntegerField()
+    quantity = WholeNumberField()
     friendlyName = serializers.CharField(required=False, allow_blank=True)
     partnerIdOnRecord = serializers.CharField(required=False, allow_blank=True)
     termDuration = serializers.CharField(required=False, allow_blank=True)
@@ -732,7 +760,7 @@ SubscriptionCollectionSerializer = collection_serializer(
 
 
 class SubscriptionPatchSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(required=False)
+    quantity = WholeNumberField(required=False)
     status = serializers.CharField(required=False)
     friendlyName = serializers.CharField(required=False, allow_blank=True)
     autoRenewEnabled = serializers.BooleanField(required=False)

@@ -86,20 +86,20 @@ def api_token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken
 
 
 def idempotent_response_get(
-    *, agent: User, request_id: str, method: str, path: str, now: datetime | None = None
+    *, agent: User, request_id: str, method: str, resource: str, now: datetime | None = None
 ) -> IdempotentResponse | None:
     now = now or timezone.now()
     return IdempotentResponse.objects.filter(
         agent=agent,
         request_id=request_id,
         method=method,
-        path=path,
+        resource=resource,
         created_at__gte=now - IDEMPOTENCY_WINDOW,
     ).first()
 
 
 def idempotent_response_store(
-    *, agent: User, request_id: str, method: str, path: str, status: int, body, now=None
+    *, agent: User, request_id: str, method: str, resource: str, status: int, body, now=None
 ) -> IdempotentResponse:
     """Record an answer; an expired one for the same key is replaced. Raises IntegrityError
     when a concurrent request with the same key stored its answer first."""
@@ -108,14 +108,14 @@ def idempotent_response_store(
         agent=agent,
         request_id=request_id,
         method=method,
-        path=path,
+        resource=resource,
         created_at__lt=now - IDEMPOTENCY_WINDOW,
     ).delete()
     return IdempotentResponse.objects.create(
         agent=agent,
         request_id=request_id,
         method=method,
-        path=path,
+        resource=resource,
         status=status,
         body=body,
         created_at=now,

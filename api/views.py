@@ -2,10 +2,11 @@
 services and selectors the web UI calls, shape the answer with the serializers; refusals
 become the reference's error bodies."""
 
-import json
 from uuid import UUID
 
+from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -19,6 +20,8 @@ from customers.selectors import (
     customer_qualification_list,
     customer_reseller_list,
 )
+from lib.ascii import whole_number
+from lib.domains import normalized, validate_domain
 from lib.keyset import FIRST, NEXT, KeysetPage, keyset_page
 from lib.refusals import Refusal, RefusalCode
 from orders import services as order_services
@@ -48,7 +51,8 @@ from validation.selectors import (
 from . import serializers as s
 from .base import ApiView
 from .errors import CUSTOMER_NOT_FOUND, ApiError, error_response, invalid, not_found
-from .keys import parse
+from .keys import key_fold, parse
+from .parsers import JsonInputError, loads
 
 GCC = s.GCC.value
 DEFAULT_PAGE_SIZE = 100
@@ -67,7 +71,8 @@ def _seek_page(request, page_for) -> tuple[KeysetPage, int, str | None]:
         try:
             state = signing.loads(token or "", salt=TOKEN_SALT)
             size, raw_filter, cursor = state["s"], state["f"], state["c"]
-        except (signing.BadSignature, KeyError, TypeError) as exc:
+            _check_token_state(size, raw_filter, cursor)
+        except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
             raise invalid("The MS-ContinuationToken is missing or not valid.") from exc
     else:
         size, raw_filter, cursor = _page_size(params.get("size")), params.get("filter"), None
@@ -78,11 +83,20 @@ def _seek_page(request, page_for) -> tuple[KeysetPage, int, str | None]:
     return page, size, token
 
 
+def _check_token_state(size, raw_filter, cursor) -> None:
+    """A continuation token is ours (signed), but maybe of another release: its parts in the
+    shapes this one reads, or ValueError."""
+    if not (isinstance(size, int) and 0 < size <= MAX_PAGE_SIZE):
+        raise ValueError("size")
+    if not (raw_filter is None or isinstance(raw_filter, str)) or not isinstance(cursor, str):
+        raise ValueError("filter or cursor")
+
+
 def _page_size(value) -> int:
     if value in (None, ""):
         return DEFAULT_PAGE_SIZE
     try:
-        size = int(value)
+        size = whole_number(value)
     except (TypeError, ValueError) as exc:
         raise invalid("size must be a whole number from 0 to 500.") from exc
     if not 0 <= size <= MAX_PAGE_SIZE:
@@ -94,7 +108,7 @@ def _offset(value) -> int:
     if value in (None, ""):
         return 0
     try:
-        offset = int(value)
+        offset = whole_number(value)
     except (TypeError, ValueError) as exc:
         raise invalid("offset must be a whole number, 0 or more.") from exc
     if offset < 0:
@@ -128,20 +142,27 @@ FILTER_FIELDS = {
 STARTS_WITH = {"starts_with", "startswith"}
 
 
+FILTER_SHAPE = (
+    'filter must be JSON like {"Field": "CompanyName", "Value": "Lin", "Operator": "starts_with"}'
+)
+
+
 def _customer_filter(raw: str) -> dict:
-    """The ``filter`` parameter as customer_page's arguments."""
+    """The ``filter`` parameter as customer_page's arguments (read as bodies are: parsers)."""
     try:
-        spec = json.loads(raw)
-        if not isinstance(spec, dict):
-            raise ValueError
-        spec = {str(k).lower(): v for k, v in spec.items()}
-        field, value = str(spec["field"]).lower(), str(spec["value"])
-        operator = str(spec.get("operator", "starts_with")).lower()
-    except (ValueError, KeyError) as exc:
-        raise invalid(
-            'filter must be JSON like {"Field": "CompanyName", "Value": "Lin", '
-            '"Operator": "starts_with"}.'
-        ) from exc
+        spec = loads(raw)
+    except JsonInputError as exc:
+        raise invalid(f"{FILTER_SHAPE}; this is not valid JSON: {exc}.") from exc
+    if not isinstance(spec, dict):
+        raise invalid(f"{FILTER_SHAPE}.")
+    spec = {key_fold(k): v for k, v in spec.items()}
+    if not all(isinstance(spec.get(k, ""), str) for k in ("field", "value", "operator")):
+        raise invalid(f"{FILTER_SHAPE}: Field, Value and Operator are strings.")
+    try:
+        field, value = key_fold(spec["field"]), spec["value"]
+    except KeyError as exc:
+        raise invalid(f"{FILTER_SHAPE}: Field and Value are required.") from exc
+    operator = spec.get("operator", "starts_with").lower()
     if operator not in STARTS_WITH:
         raise invalid("The only filter operator is starts_with.")
     if "\x00" in value:  # PostgreSQL refuses NUL in a query
@@ -275,11 +296,19 @@ class BillingProfileView(ApiView):
 class DomainView(ApiView):
     @extend_schema(
         operation_id="domains_check",
-        description="200 when the domain is taken, 404 when it is free (no body either way).",
+        description=(
+            "200 when the domain is taken, 404 when it is free (no body either way); 400 when "
+            "it is not a domain: ASCII letters, digits and hyphens (IDNA names as xn--…)."
+        ),
         responses={200: OpenApiResponse(description="Taken."), 404: None},
     )
     def get(self, request, domain):
-        taken = customer_domain_taken(domain=domain.strip())
+        domain = domain.strip()  # one no one could take (lib.domains) is a 400, not "free"
+        try:
+            validate_domain(domain)
+        except DjangoValidationError as exc:
+            raise invalid(" ".join(exc.messages)) from exc
+        taken = customer_domain_taken(domain=normalized(domain))
         return Response(status=200 if taken else 404)
 
     def head(self, request, domain):
@@ -344,6 +373,8 @@ class CustomerValidationsView(ApiView):
         responses={201: s.CustomerQualificationSerializer},
     )
     def post(self, request, customer_id):
+        if not settings.GCC_API_SANDBOX_ROUTES:
+            raise not_found("This sandbox route is turned off here.")
         customer = customer_for(self.actor, customer_id)
         data = parse(s.GccValidationRequestSerializer, request.data)
         validation_request = validation_services.customer_validation_submit(
@@ -452,7 +483,8 @@ class RelationshipRequestView(ApiView):
         responses={200: s.RelationshipRequestSerializer},
     )
     def get(self, request):
-        """A new personalized reseller relationship link for a customer's admin to accept."""
+        """The partner's personalized reseller relationship link for a customer's admin to
+        accept: the same link while it is pending, a new one once it is used or near expiry."""
         reseller = None
         reseller_id = request.query_params.get("indirectResellerId", "").strip()
         if reseller_id:
@@ -462,7 +494,7 @@ class RelationshipRequestView(ApiView):
                 reseller = None
             if reseller is None:
                 raise ApiError(400, 800016, relationship_services.NOT_YOUR_RESELLER)
-        relationship_request = relationship_services.relationship_request_create(
+        relationship_request = relationship_services.relationship_request_current(
             actor=self.actor, indirect_reseller=reseller
         )
         query = (

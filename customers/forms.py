@@ -1,6 +1,6 @@
 from django import forms
 
-from lib.formfields import TENANT_ID_ERRORS, IntakeForm
+from lib.formfields import DomainField, IntakeForm, TenantIdField
 from validation.intake import NOT_ATTESTED, CustomerIntake, basis_refusals
 from validation.models import EntityType, RegulatedData, ValidationRequest
 
@@ -8,19 +8,15 @@ from validation.models import EntityType, RegulatedData, ValidationRequest
 class CustomerValidationForm(IntakeForm):
     """Microsoft's intake form, "CSP customer" variant, filled on the customer's behalf."""
 
-    tenant_id = forms.UUIDField(
+    tenant_id = TenantIdField(
         label="Transacting partner's commercial tenant ID",
         help_text=(
             "Your organization's Microsoft ID (Settings > Organization profile); an indirect "
             "reseller enters its indirect provider's. Never an Azure GCC tenant ID."
         ),
-        error_messages=TENANT_ID_ERRORS,
     )
-    domain = forms.RegexField(
-        label="Customer domain",
-        regex=r"(?i)^(?=.{4,100}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$",
-        help_text="The organization's domain, e.g. springfield.gov.",
-        error_messages={"invalid": "Enter a domain name such as springfield.gov."},
+    domain = DomainField(
+        label="Customer domain", help_text="The organization's domain, e.g. springfield.gov."
     )
     entity_type = forms.ChoiceField(
         label="Eligibility basis",
@@ -72,9 +68,6 @@ class CustomerValidationForm(IntakeForm):
             "us_presence": "Only for a non-US commercial entity: its verified US presence.",
         }
         widgets = {"us_presence": forms.Textarea(attrs={"rows": 2})}
-
-    def clean_domain(self):
-        return self.cleaned_data["domain"].lower()
 
     def clean(self):
         data = super().clean()

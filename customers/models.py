@@ -2,6 +2,7 @@ from uuid import uuid4
 
 from django.db import models
 
+from lib.domains import normalized, validate_domain
 from validation.models import CustomerGccStatus
 
 
@@ -14,6 +15,7 @@ class Customer(models.Model):
     domain = models.CharField(
         max_length=100,
         unique=True,
+        validators=[validate_domain],  # ASCII by rule: no look-alike of another's (lib.domains)
         help_text="The initial domain, e.g. springfield.onmicrosoft.com",
     )
     address_line = models.CharField("street address", max_length=200)
@@ -30,6 +32,12 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.company_name
+
+    def clean(self):
+        # After the fields' validators (which see the domain as typed), before the uniqueness
+        # check: the domain is unique lower-cased.
+        if self.domain.isascii():
+            self.domain = normalized(self.domain)
 
 
 # Between the name and the domain in ``search_text``; never part of a search (the selectors

@@ -116,9 +116,10 @@ def customer_create(
     try:
         customer.full_clean()
     except ValidationError as exc:
-        if "domain" in exc.message_dict:
+        codes = {error.code for error in exc.error_dict.get("domain", [])}
+        if "unique" in codes:
             raise Refusal(RefusalCode.DOMAIN_TAKEN, DOMAIN_TAKEN, field="domain_prefix") from exc
-        raise
+        raise  # a domain the doors should have refused already: a bug, not "taken"
     try:
         with transaction.atomic():
             customer.save()

@@ -5,6 +5,7 @@ Defaults are the embedded ones (SQLite and kombu's filesystem broker under ``var
 ``SECRET_KEY`` and ``ALLOWED_HOSTS`` are required and the site runs with HTTPS hardening.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -58,7 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: any /v1/ error, whatever wrote it, leaves as Partner Center's JSON error body.
+    # First, before anything reads the request: forwarding headers (X-Forwarded-For, -Proto, ...)
+    # are dropped unless the connection comes from a trusted proxy (GCC_TRUSTED_PROXIES).
+    "lib.forwarded.ForwardedHeadersMiddleware",
+    # Then: any /v1/ error, whatever wrote it, leaves as Partner Center's JSON error body.
     "api.middleware.ApiErrorMiddleware",
     # Every response (redirects and errors too) carries the request and correlation ids.
     "lib.logging.RequestContextMiddleware",
@@ -73,7 +77,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    # Hands out the device cookie after a successful sign-in (lib/signin.py).
+    "lib.signin.DeviceCookieMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -124,19 +130,44 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a sign-in while its username + address is locked out.
     "axes.backends.AxesStandaloneBackend",
+    # Then: refuses a sign-in without a device cookie while its username is over its ceiling.
+    "lib.signin.UsernameCeilingBackend",
     "partners.backends.PartnerUserBackend",
 ]
-# Sign-in throttling (django-axes, failures kept in the database): after AXES_FAILURE_LIMIT
-# wrong passwords for one username from one address, that pair is locked out for
-# AXES_COOLOFF_MINUTES. Keyed on the pair, so nobody can lock a user out from elsewhere.
-# Covers the portal's, the customer admin center's and the reviewers' admin sign-in.
-# Ops lift a lockout early with `manage.py axes_reset_username USERNAME`.
+# Sign-in throttling, in two parts (lib/signin.py). Covers the portal's, the customer admin
+# center's and the reviewers' admin sign-in.
+# 1. Per username and address (django-axes, failures kept in the database): after
+#    AXES_FAILURE_LIMIT wrong passwords for one username from one client address, that pair is
+#    locked out for AXES_COOLOFF_MINUTES (from the failure that locked it: attempts while locked
+#    out don't extend it). Keyed on the pair, so nobody can lock a user out from elsewhere. The
+#    address is the real client's: X-Forwarded-For counts only from GCC_TRUSTED_PROXIES
+#    (lib/forwarded.py), or everyone behind the proxy would share one address and one lock.
+#    Ops lift a lockout early with `manage.py axes_reset_username USERNAME`.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lib.forwarded.client_ip"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "lib.signin.lockout_response"
+# Every failure with its time (the ceiling below counts them); prune old rows with
+# `manage.py axes_reset_failure_logs --age DAYS`.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# 2. Per username, from any address (the ceiling against guessing spread over many addresses):
+#    once a username has had more than GCC_SIGNIN_USERNAME_FAILURE_LIMIT failures within
+#    GCC_SIGNIN_USERNAME_WINDOW_MINUTES, a sign-in from a browser without that user's device
+#    cookie is refused ("try again in S seconds", 429) until GCC_SIGNIN_DELAY_SECONDS after the
+#    last failure, doubling with each further failure up to GCC_SIGNIN_DELAY_MAX_SECONDS (keep the
+#    window longer than that cap, or the doubling starts over). A browser the user signed in
+#    from before (its device cookie lasts GCC_SIGNIN_DEVICE_COOKIE_DAYS, and changing the password
+#    retires it) is never held back by the ceiling, so strangers can't lock the user out.
+GCC_SIGNIN_USERNAME_FAILURE_LIMIT = env.int("GCC_SIGNIN_USERNAME_FAILURE_LIMIT", default=10)
+GCC_SIGNIN_USERNAME_WINDOW_MINUTES = env.int("GCC_SIGNIN_USERNAME_WINDOW_MINUTES", default=60)
+GCC_SIGNIN_DELAY_SECONDS = env.int("GCC_SIGNIN_DELAY_SECONDS", default=30)
+GCC_SIGNIN_DELAY_MAX_SECONDS = env.int("GCC_SIGNIN_DELAY_MAX_SECONDS", default=900)
+GCC_SIGNIN_DEVICE_COOKIE_DAYS = env.int("GCC_SIGNIN_DEVICE_COOKIE_DAYS", default=90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -180,11 +211,20 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="GCC Partner Portal <noreply@gcc.test>")
 
 # --- Security -----------------------------------------------------------------------------
+# The reverse proxies whose forwarding headers are believed (X-Forwarded-For: the client's
+# address; X-Forwarded-Proto: https), as comma-separated addresses or CIDRs. Empty, the
+# default, believes nobody's: set it to the proxy in front (docker-compose.yml sets the
+# proxy's address), and give gunicorn the same list (--forwarded-allow-ips). lib/forwarded.py.
+GCC_TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(entry, strict=False))  # a typo fails at boot, not per request
+    for entry in env.list("GCC_TRUSTED_PROXIES", default=[])
+]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
+    # Safe to believe: ForwardedHeadersMiddleware drops the header unless a trusted proxy sent it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes speak plain HTTP inside the network
@@ -325,6 +365,14 @@ GCC_HEALTH_BROKER_TIMEOUT_SECONDS = env.float("GCC_HEALTH_BROKER_TIMEOUT_SECONDS
 
 # --- Customers ----------------------------------------------------------------------------
 GCC_VALIDATION_CODE_MAX_CREATES = env.int("GCC_VALIDATION_CODE_MAX_CREATES", default=5)
+# Caps on customer GCC validation requests (each emails a contact the submitter chose; each
+# approval issues a code): open at once per partner; codes issued in 24 hours plus open requests
+# per partner; requests naming one contact email in 24 hours (any partner). Refused with a 429.
+GCC_VALIDATION_OPEN_REQUESTS_MAX = env.int("GCC_VALIDATION_OPEN_REQUESTS_MAX", default=100)
+GCC_VALIDATION_CODES_PER_DAY_MAX = env.int("GCC_VALIDATION_CODES_PER_DAY_MAX", default=100)
+GCC_VALIDATION_REQUESTS_PER_CONTACT_PER_DAY_MAX = env.int(
+    "GCC_VALIDATION_REQUESTS_PER_CONTACT_PER_DAY_MAX", default=20
+)
 GCC_RELATIONSHIP_LINK_DAYS = env.int("GCC_RELATIONSHIP_LINK_DAYS", default=14)
 # How long a rendered page of a partner's customer list is kept in the cache (0: not kept).
 # Pages are filed under the partner's book version, so a change to the book is seen at once;
@@ -332,6 +380,10 @@ GCC_RELATIONSHIP_LINK_DAYS = env.int("GCC_RELATIONSHIP_LINK_DAYS", default=14)
 GCC_BOOK_PAGE_CACHE_SECONDS = env.int("GCC_BOOK_PAGE_CACHE_SECONDS", default=300)
 
 # --- The /v1/ API -------------------------------------------------------------------------
+# The sandbox's own routes, not in Partner Center (POST …/validations: a customer validation
+# request submitted through the API). On by default for demos and tooling tests; a deployment
+# that must mirror Partner Center only turns them off (docker-compose.yml does).
+GCC_API_SANDBOX_ROUTES = env.bool("GCC_API_SANDBOX_ROUTES", default=True)
 # Requests per token, counted in Django's cache (set REDIS_URL so processes share the count).
 GCC_API_RATE = env.str("GCC_API_RATE", default="600/min")
 # Bounds each cache connect and read: a dead or blackholed Redis delays a /v1/ request by about
@@ -355,7 +407,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["api.renderers.JsonRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJsonParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": None,

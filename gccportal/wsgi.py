@@ -2,5 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from lib.wsgi import TextCharsetsOnly
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gccportal.settings")
-application = get_wsgi_application()
+application = TextCharsetsOnly(get_wsgi_application())

@@ -1,14 +1,16 @@
-"""Form fields every intake form shares: US state, ZIP code, phone number."""
+"""Form fields the portal's forms share: US state, ZIP code, phone number, and the inputs
+that are ASCII by rule (whole numbers, tenant IDs, domains: lib.ascii, lib.domains)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from localflavor.us.forms import USStateField, USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
+from .ascii import is_whole_number
+from .domains import normalized, validate_domain, validate_initial_domain_prefix
+
 PHONE_REGEX = r"^\+?[0-9][0-9 ().-]{6,19}$"
 PHONE_INVALID = "Enter a phone number, e.g. +1 202 555 0143."
-# A new customer's initial domain is DOMAIN_PREFIX.onmicrosoft.com (the page asks the prefix,
-# the API the whole domain).
-DOMAIN_PREFIX_REGEX = r"[a-z0-9][a-z0-9-]{1,40}[a-z0-9]"
 
 
 def us_state_field(**kwargs) -> USStateField:
@@ -32,6 +34,53 @@ def phone_field(**kwargs) -> forms.RegexField:
 TENANT_ID_ERRORS = {
     "invalid": "Enter a tenant ID as a GUID, e.g. 0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7."
 }
+
+
+class WholeNumberField(forms.IntegerField):
+    """An IntegerField that reads ASCII digits only: ``５`` or ``١`` is not a quantity."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in self.empty_values and not is_whole_number(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class ChoiceByIdField(forms.ModelChoiceField):
+    """A ModelChoiceField whose posted id is ASCII digits: ``１`` would select object 1."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in self.empty_values and not is_whole_number(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class TenantIdField(forms.UUIDField):
+    """A Microsoft ID (a tenant's GUID), in ASCII."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", TENANT_ID_ERRORS)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and not value.isascii():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class DomainField(forms.CharField):
+    """A domain such as springfield.gov: checked as typed, then lower-cased (lib.domains)."""
+
+    default_validators = [validate_domain]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalized(value) if value else value
+
+
+class InitialDomainPrefixField(DomainField):
+    """The PREFIX of a new customer's PREFIX.onmicrosoft.com."""
+
+    default_validators = [validate_initial_domain_prefix]
 
 
 class IntakeForm(forms.ModelForm):

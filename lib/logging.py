@@ -23,8 +23,15 @@ from django.utils.functional import empty
 
 REQUEST_ID_HEADER = "X-Request-ID"
 CORRELATION_ID_HEADER = "MS-CorrelationId"
-# What an incoming id may look like (anything else is replaced, never logged).
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+# What an incoming id may look like: a GUID or up to 64 ASCII letters, digits and ``._:-``.
+# Pages replace anything else (it is never logged nor echoed); /v1/ refuses it (api.base).
+SAFE_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}", re.ASCII)
+SAFE_ID_RULE = "a GUID or at most 64 ASCII letters, digits, '.', '_', ':' or '-'"
+
+
+def is_safe_id(value: str) -> bool:
+    return SAFE_ID.fullmatch(value) is not None
+
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 correlation_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
@@ -36,7 +43,7 @@ logger = logging.getLogger("gccportal.requests")
 
 
 def _incoming_or_new(value: str | None) -> str:
-    return value if value and _SAFE_ID.match(value) else str(uuid.uuid4())
+    return value if value and is_safe_id(value) else str(uuid.uuid4())
 
 
 def current_correlation_id() -> str:

@@ -25,6 +25,7 @@ class RefusalCode(StrEnum):
     CUSTOMER_ALREADY_GCC = "customer_already_gcc"
     # The review of validation requests
     REQUEST_ALREADY_OPEN = "request_already_open"
+    VALIDATION_LIMIT_REACHED = "validation_limit_reached"
     ALREADY_DECIDED = "already_decided"
     REASON_REQUIRED = "reason_required"
     QUESTION_REQUIRED = "question_required"
@@ -99,6 +100,7 @@ STATUS: dict[RefusalCode, int] = {
     RefusalCode.PARTNER_ALREADY_GCC: 409,
     RefusalCode.CUSTOMER_ALREADY_GCC: 409,
     RefusalCode.REQUEST_ALREADY_OPEN: 409,
+    RefusalCode.VALIDATION_LIMIT_REACHED: 429,
     RefusalCode.ALREADY_DECIDED: 409,
     RefusalCode.DOMAIN_TAKEN: 409,
     RefusalCode.USERNAME_TAKEN: 409,

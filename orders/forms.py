@@ -2,7 +2,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from customers.services import CustomerDetails
-from lib.formfields import DOMAIN_PREFIX_REGEX, phone_field, us_state_field, us_zip_code_field
+from lib.ascii import is_whole_number
+from lib.formfields import (
+    ChoiceByIdField,
+    InitialDomainPrefixField,
+    WholeNumberField,
+    phone_field,
+    us_state_field,
+    us_zip_code_field,
+)
 from partners.models import Partner, PartnerType
 from partners.selectors import indirect_reseller_list
 from validation.codes import CODE_USED_UP, validation_code_list
@@ -32,7 +40,7 @@ class ShownCodesIterator(forms.models.ModelChoiceIterator):
             yield self.choice(code)
 
 
-class ValidationCodeChoiceField(forms.ModelChoiceField):
+class ValidationCodeChoiceField(ChoiceByIdField):
     """Accepts any of the agent's usable codes; the drop-down lists only the first few (and the
     one chosen), and the page searches the rest (``orders:validation_code_options``)."""
 
@@ -51,7 +59,7 @@ class ValidationCodeChoiceField(forms.ModelChoiceField):
             raise
 
     def _is_used_up(self, value) -> bool:
-        if self.used_up is None:
+        if self.used_up is None or not is_whole_number(str(value)):
             return False
         try:
             return self.used_up.filter(pk=value).exists()
@@ -68,13 +76,9 @@ class CustomerAccountForm(forms.Form):
     company_name = forms.CharField(
         label="Company name", max_length=200, help_text="The exact legal name: no acronyms."
     )
-    domain_prefix = forms.RegexField(
+    domain_prefix = InitialDomainPrefixField(
         label="Domain prefix",
-        regex=f"(?i)^{DOMAIN_PREFIX_REGEX}$",
         help_text="The customer's initial domain: prefix.onmicrosoft.com.",
-        error_messages={
-            "invalid": "Use 3 to 42 letters, digits or hyphens (not at the start or the end)."
-        },
     )
     address_line = forms.CharField(label="Street address", max_length=200)
     city = forms.CharField(max_length=100)
@@ -87,7 +91,7 @@ class CustomerAccountForm(forms.Form):
         label="The customer has accepted the Microsoft Customer Agreement.",
         error_messages={"required": "The customer must accept the Microsoft Customer Agreement."},
     )
-    indirect_reseller = forms.ModelChoiceField(
+    indirect_reseller = ChoiceByIdField(
         label="Indirect reseller",
         queryset=Partner.objects.none(),
         required=False,
@@ -130,7 +134,7 @@ class CustomerAccountForm(forms.Form):
         self.more_codes = len(shown) > CODE_CHOICES_SHOWN
         shown = shown[:CODE_CHOICES_SHOWN]
         chosen = self.data.get("validation_code") if self.is_bound else None
-        if chosen and str(chosen).isdigit() and all(str(c.pk) != chosen for c in shown):
+        if chosen and is_whole_number(str(chosen)) and all(str(c.pk) != chosen for c in shown):
             shown += list(usable.filter(pk=int(chosen)))
         return shown
 
@@ -140,7 +144,7 @@ class CustomerAccountForm(forms.Form):
         fields += ["contact_name", "contact_email", "contact_phone"]
         return CustomerDetails(
             **{name: data[name] for name in fields},
-            domain=f"{data['domain_prefix'].lower()}.onmicrosoft.com",
+            domain=f"{data['domain_prefix']}.onmicrosoft.com",  # lower-cased by its field
         )
 
 
@@ -162,7 +166,7 @@ class CartForm(forms.Form):
             attrs = {"min": 0, "max": offer.max_quantity, "class": "form-control quantity"}
             if entry.refusal:
                 attrs["disabled"] = True
-            self.fields[self.field_name(offer.offer_id)] = forms.IntegerField(
+            self.fields[self.field_name(offer.offer_id)] = WholeNumberField(
                 label=offer.name,
                 required=False,
                 min_value=0,

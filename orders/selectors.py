@@ -9,6 +9,7 @@ from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from customers.models import Customer
+from lib.locks import lock_for_transaction
 from lib.refusals import Refusal
 from partners.models import User
 
@@ -122,11 +123,14 @@ def subscription_get(*, actor: User, customer: Customer, uuid) -> Subscription:
 
 
 def order_for_submission(*, actor: User, submission_key) -> Order | None:
-    """The order a form with this submission key placed already (a double click, a re-post)."""
+    """The order a form with this submission key placed already (a double click, a re-post).
+    A copy of the same submission still in flight is waited for (lib.locks), so a double
+    click's second request sees the first one's order, not a half-done state."""
     try:
         key = uuid.UUID(str(submission_key))
     except ValueError:
         return None
+    lock_for_transaction(f"order-submission:{key}")
     return (
         Order.objects.select_related("customer")
         .filter(submission_key=key, partner_id=actor.partner_id)

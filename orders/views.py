@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from customers import services as customer_services
 from customers.models import Customer
@@ -283,6 +284,7 @@ def new_customer_review(request):
     )
 
 
+@require_POST  # it changes the session: a link prefetched or crawled must not discard the wizard
 @partner_user_required
 def new_customer_cancel(request):
     request.session.pop(WIZARD, None)

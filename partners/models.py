@@ -44,7 +44,7 @@ class Partner(models.Model):
         "partner ID (MPN)",
         max_length=7,
         blank=True,
-        validators=[RegexValidator(r"^\d{6,7}$", "A partner ID is 6 or 7 digits.")],
+        validators=[RegexValidator(r"\A[0-9]{6,7}\Z", "A partner ID is 6 or 7 digits.")],
     )
     address_line = models.CharField(max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)

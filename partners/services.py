@@ -103,9 +103,18 @@ def _would_leave_no_global_admin(user: User) -> bool:
     return not others.exists()
 
 
+def _lock_user_management(actor: User) -> None:
+    """One change to a partner's users at a time: the partner row is locked, then the actor's
+    own role read again. Without it two global admins demoting each other at the same moment
+    each saw the other still in place, and left the partner with none."""
+    Partner.objects.select_for_update().filter(pk=actor.partner_id).first()
+    actor.refresh_from_db(fields=["role", "is_active"])
+    permissions.require(actor, Action.MANAGE_USERS)
+
+
 @transaction.atomic
 def agent_change_role(*, actor: User, user: User, role: str) -> User:
-    permissions.require(actor, Action.MANAGE_USERS)
+    _lock_user_management(actor)
     user = User.objects.select_for_update().get(pk=user.pk, partner_id=actor.partner_id)
     if user.role == role:
         return user
@@ -119,7 +128,7 @@ def agent_change_role(*, actor: User, user: User, role: str) -> User:
 
 @transaction.atomic
 def agent_set_active(*, actor: User, user: User, active: bool) -> User:
-    permissions.require(actor, Action.MANAGE_USERS)
+    _lock_user_management(actor)
     user = User.objects.select_for_update().get(pk=user.pk, partner_id=actor.partner_id)
     if user.is_active == active:
         return user

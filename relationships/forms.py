@@ -1,5 +1,6 @@
 from django import forms
 
+from lib.formfields import ChoiceByIdField
 from partners.models import PartnerType
 from partners.selectors import indirect_reseller_list
 
@@ -7,7 +8,7 @@ from partners.selectors import indirect_reseller_list
 class RelationshipRequestForm(forms.Form):
     """Asks nothing of most partners; an indirect provider may name one of its resellers."""
 
-    indirect_reseller = forms.ModelChoiceField(
+    indirect_reseller = ChoiceByIdField(
         label="Indirect reseller",
         queryset=None,
         required=False,

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 
 from customers.models import Customer, CustomerRelationship
 from customers.services import customer_relationship_add
+from lib.locks import lock_for_transaction
 from lib.refusals import Refusal, RefusalCode
 from ops.notifications import notify_on_commit
 from partners import permissions
@@ -90,6 +91,32 @@ def relationship_request_create(
         created_by=actor,
         created_at=now,
         expires_at=now + timedelta(days=settings.GCC_RELATIONSHIP_LINK_DAYS),
+    )
+
+
+@transaction.atomic
+def relationship_request_current(
+    *, actor: User, indirect_reseller: Partner | None = None, now: datetime | None = None
+) -> RelationshipRequest:
+    """The partner's pending request (for this indirect reseller, or none) that still has at
+    least a day to run, else a new one: what the API's GET answers, so that asking for the link
+    again gives the same link instead of a new row each time."""
+    permissions.require(actor, Action.REQUEST_RELATIONSHIP)
+    now = now or timezone.now()
+    reseller_id = indirect_reseller.pk if indirect_reseller else None
+    lock_for_transaction(f"relationship-request:{actor.partner_id}:{reseller_id}")
+    current = (
+        RelationshipRequest.objects.filter(
+            partner_id=actor.partner_id,
+            indirect_reseller_id=reseller_id,
+            status=Status.PENDING,
+            expires_at__gt=now + timedelta(days=1),
+        )
+        .order_by("-expires_at", "-pk")
+        .first()
+    )
+    return current or relationship_request_create(
+        actor=actor, indirect_reseller=indirect_reseller, now=now
     )
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from lib.formfields import TENANT_ID_ERRORS, IntakeForm
+from lib.formfields import IntakeForm, TenantIdField
 
 from .intake import GOVERNMENT_BASIS_REQUIRED, NOT_ATTESTED, PartnerIntake
 from .models import GovernmentBasis, ValidationRequest
@@ -15,13 +15,12 @@ class PartnerValidationForm(IntakeForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": GOVERNMENT_BASIS_REQUIRED},
     )
-    tenant_id = forms.UUIDField(
+    tenant_id = TenantIdField(
         label="Commercial tenant ID (Microsoft ID)",
         help_text=(
             "Copy it from Settings > Organization profile > Microsoft ID. Never your Azure GCC "
             "tenant ID."
         ),
-        error_messages=TENANT_ID_ERRORS,
     )
     attested = forms.BooleanField(
         label=(

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from lib.domains import validate_domain
+
 
 class RequestKind(models.TextChoices):
     PARTNER = "partner", "Partner GCC validation"
@@ -119,7 +121,9 @@ class ValidationRequest(models.Model):
         related_name="validation_requests",
         help_text="Set when an existing customer asks for GCC.",
     )
-    domain = models.CharField("customer domain", max_length=100, blank=True)
+    domain = models.CharField(
+        "customer domain", max_length=100, blank=True, validators=[validate_domain]
+    )
     entity_type = models.CharField(max_length=16, choices=EntityType, blank=True)
     jurisdiction = models.CharField("jurisdiction or agency", max_length=200, blank=True)
     regulated_data = models.JSONField(default=list, blank=True)

@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.lookups import Exact, In
 from django.utils import timezone
 
+from lib.locks import lock_for_transaction
 from partners.models import User
 
 from .codes import validation_code_list
@@ -105,11 +106,13 @@ def validation_request_get(*, actor: User, uuid) -> ValidationRequest:
 
 
 def validation_request_for_submission(*, actor: User, submission_key) -> ValidationRequest | None:
-    """The request an earlier post of the same form created, if any (double submits)."""
+    """The request an earlier post of the same form created, if any (double submits),
+    waiting for a copy of the same submission still in flight (lib.locks)."""
     try:
         key = uuid.UUID(str(submission_key))
     except ValueError:
         return None
+    lock_for_transaction(f"validation-submission:{key}")
     return validation_request_list(actor=actor).filter(submission_key=key).first()
 
 

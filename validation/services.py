@@ -57,6 +57,7 @@ from .models import (
     OPEN_STATES,
     RequestKind,
     RequestState,
+    ValidationCode,
     ValidationEvent,
     ValidationRequest,
 )
@@ -117,6 +118,54 @@ def partner_validation_refusal(*, actor: User) -> Refusal | None:
     return None
 
 
+OPEN_REQUESTS_LIMIT = (
+    "Your organization has {count} customer GCC validation requests under review, the most it "
+    "may have at once. Wait for Microsoft's decisions before submitting more."
+)
+DAILY_CODES_LIMIT = (
+    "Your organization received {codes} validation codes in the last 24 hours and has {open} "
+    "requests under review: at most {limit} a day. Try again tomorrow."
+)
+CONTACT_LIMIT = (
+    "This contact was already named on {count} GCC validation requests in the last 24 hours; "
+    "Microsoft does not email the same contact more often. Try again tomorrow or name another "
+    "contact."
+)
+
+
+def customer_request_limit(*, partner, contact_email: str, now: datetime) -> Refusal | None:
+    """Why the partner may not submit another customer request now, if a cap says so.
+
+    Each request emails its contact (an address the submitter chose) and each approval issues a
+    code: the caps bound both, per partner and per contact (settings GCC_VALIDATION_*). Two
+    submissions at the same moment may pass one cap by one; they are caps, not counts."""
+    day_ago = now - timedelta(days=1)
+    open_requests = ValidationRequest.objects.filter(
+        partner=partner, kind=RequestKind.CUSTOMER, status__in=OPEN_STATES
+    ).count()
+    if open_requests >= settings.GCC_VALIDATION_OPEN_REQUESTS_MAX:
+        return Refusal(
+            RefusalCode.VALIDATION_LIMIT_REACHED, OPEN_REQUESTS_LIMIT.format(count=open_requests)
+        )
+    codes = ValidationCode.objects.filter(request__partner=partner, created_at__gte=day_ago).count()
+    limit = settings.GCC_VALIDATION_CODES_PER_DAY_MAX
+    if codes + open_requests >= limit:
+        return Refusal(
+            RefusalCode.VALIDATION_LIMIT_REACHED,
+            DAILY_CODES_LIMIT.format(codes=codes, open=open_requests, limit=limit),
+        )
+    named = ValidationRequest.objects.filter(
+        contact_email__iexact=contact_email.strip(), submitted_at__gte=day_ago
+    ).count()
+    if named >= settings.GCC_VALIDATION_REQUESTS_PER_CONTACT_PER_DAY_MAX:
+        return Refusal(
+            RefusalCode.VALIDATION_LIMIT_REACHED,
+            CONTACT_LIMIT.format(count=named),
+            field="contact_email",
+        )
+    return None
+
+
 def _submit(
     *,
     actor: User,
@@ -129,7 +178,7 @@ def _submit(
     now: datetime | None = None,
 ) -> ValidationRequest:
     """Save a request first, then ask a worker to screen it; the same form posted twice
-    (same ``submission_key``) returns the first request."""
+    (same ``submission_key``) returns the first request, waiting for a concurrent copy."""
     earlier = validation_request_for_submission(actor=actor, submission_key=submission_key)
     if earlier:
         return earlier
@@ -137,11 +186,17 @@ def _submit(
         raise refusal
     if problems := intake.refusals():
         raise problems[0]
+    now = now or timezone.now()
+    if kind == RequestKind.CUSTOMER and (
+        limit := customer_request_limit(
+            partner=actor.partner, contact_email=intake.contact_email, now=now
+        )
+    ):
+        raise limit
     tenant_problem = tenant_id_problem(partner=actor.partner, tenant_id=intake.tenant_id)
     if tenant_problem:
         raise tenant_problem
 
-    now = now or timezone.now()
     request = ValidationRequest(
         kind=kind,
         partner=actor.partner,

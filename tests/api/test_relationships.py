@@ -83,3 +83,28 @@ def test_relationship_type_is_required(seller_api):
     response = seller_api.get("/v1/relationships")
     assert response.status_code == 400
     assert response.body["code"] == 800002
+
+
+def test_asking_again_gives_the_same_link_until_it_is_answered(api):
+    """A GET has no side effect a client notices: 20 GETs are one pending request (before,
+    20 rows), per reseller; once a customer has answered it, the next GET opens a new one."""
+    reseller = IndirectResellerFactory()
+    agent = UserFactory(partner=reseller.indirect_provider, role=Role.ADMIN_AGENT)
+    token = token_for(agent)
+    plain = {
+        api.get("/v1/customers/relationshiprequests", token=token).body["url"] for _ in range(20)
+    }
+    named = {
+        api.get(
+            f"/v1/customers/relationshiprequests?indirectResellerId={reseller.tenant_id}",
+            token=token,
+        ).body["url"]
+        for _ in range(3)
+    }
+    assert len(plain) == len(named) == 1 and plain != named
+    assert RelationshipRequest.objects.count() == 2
+
+    RelationshipRequest.objects.filter(indirect_reseller=None).update(status="declined")
+    again = api.get("/v1/customers/relationshiprequests", token=token).body["url"]
+    assert again not in plain
+    assert RelationshipRequest.objects.count() == 3

@@ -87,6 +87,19 @@ class TestNewCustomerFlow:
         page = client.get(reverse("orders:new_customer"), {"resume": 1}).content.decode()
         assert 'value="County of Lincoln"' in page
 
+    def test_cancel_is_a_post_a_link_fetch_cannot_discard_the_wizard(self, client_for, seller):
+        client = client_for(seller)
+        client.post(reverse("orders:new_customer"), account_form())
+        resume = {"resume": 1}
+        assert client.get(reverse("orders:new_customer_cancel")).status_code == 405
+        page = client.get(reverse("orders:new_customer"), resume).content.decode()
+        assert 'value="County of Lincoln"' in page
+        assert 'form="cancel-wizard"' in page  # the Cancel button posts the cancel form
+        response = client.post(reverse("orders:new_customer_cancel"))
+        assert response.url == reverse("customers:list")
+        page = client.get(reverse("orders:new_customer"), resume).content.decode()
+        assert 'value="County of Lincoln"' not in page
+
 
 class TestAddSubscriptions:
     def url(self, customer):

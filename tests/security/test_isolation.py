@@ -517,7 +517,15 @@ TABLE: dict[str, Page] = {
         b_post_to=lambda w: reverse("orders:new_customer"),
         roles=helpdesk_refused("get", "post", data={}),
     ),
-    "orders:new_customer_cancel": Page(PARTNER, owner_get=302),
+    "orders:new_customer_cancel": Page(
+        PARTNER,
+        post_only=True,
+        anon_get_405=True,
+        owner_get=405,
+        data=lambda w: {},
+        owner_post=302,
+        owner_post_to=lambda w: reverse("customers:list"),
+    ),
     # Add customer's code search: B searching A's validation ID finds none of A's codes.
     "orders:validation_code_options": Page(
         PARTNER,

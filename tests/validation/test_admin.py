@@ -591,7 +591,9 @@ class TestBoundedQueries:
                 actor=seller,
                 submission_key=uuid.uuid4(),
                 intake=customer_request_data(
-                    Partner.objects.get(pk=reseller.pk), domain=f"town{n}.gov"
+                    Partner.objects.get(pk=reseller.pk),
+                    domain=f"town{n}.gov",
+                    contact_email=f"it@town{n}.gov",  # one contact is capped a day
                 ),
             )
             if n % 2:

@@ -243,7 +243,7 @@ class TestEachEmail:
         services.validation_request_answer_by_contact(token=token, response="GS-35F-0119Y")
         (answered,) = send_recorded("validation_answered")
         assert answered.to == [admin_agent.email]  # the partner user waiting on it
-        assert "GS-35F-0119Y" in answered.body and "Pat Contact answered" in answered.subject
+        assert "GS-35F-0119Y" in answered.body and "the contact answered" in answered.subject
 
         services.validation_request_reject(
             request_id=request.pk, reason="Schedule expired.", actor=reviewer
