@@ -62,7 +62,7 @@ def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     if not from_trusted_proxy(request):
         return remote
-    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    hops = [hop for hop in request.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
     for hop in reversed(hops):  # each proxy appends the address it was reached from
         address = _address(hop)
         if address is None:

@@ -4,6 +4,7 @@ the portal believes them from the proxy only. Clients connect from distinct loop
 (127.0.0.2, 127.0.0.3, ...), so the proxy really sees different clients."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -104,3 +105,21 @@ def test_an_api_body_within_the_limit_reaches_the_api(proxied):
     )
     assert answer.status == 401  # the API's own answer: no token
     assert json.loads(content)["source"] == "PartnerFD"
+
+
+def test_a_long_deep_filter_reaches_the_api_and_gets_its_json_400(proxied, agent):
+    """A 1,200-deep ``filter=`` is a 7 KB request line: over gunicorn's default limit (4,094,
+    its plain-text 414), within gunicorn.conf.py's and nginx's 8k, so the API refuses it."""
+    from api.services import api_token_create
+
+    from .stack import Browser
+
+    token = api_token_create(actor=agent, name="deep filter").raw
+    path = "/v1/customers?filter=" + quote("[" * 1200 + "]" * 1200)
+    assert len(path) > 4094
+    answer, content = Browser(proxied).request(
+        "GET", path, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status == 400
+    error = json.loads(content)
+    assert error["code"] == 800002 and "nests deeper" in error["description"]
