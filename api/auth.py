@@ -6,9 +6,13 @@ from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
 
+from lib.refusals import Refusal
+
 from .services import api_token_authenticate
 
 logger = logging.getLogger(__name__)
+
+ACCESS_DENIED = 400  # Partner Center's code for a 401 "access denied", as for any bad token
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -22,7 +26,14 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         if header[0].lower() != self.keyword or len(header) != 2:
             raise exceptions.AuthenticationFailed()
-        token = api_token_authenticate(header[1])
+        try:
+            token = api_token_authenticate(header[1])
+        except Refusal as exc:  # expired: say so, in the same shape as any bad token
+            # Imported here: api.errors imports rest_framework.views, which imports this
+            # module (DEFAULT_AUTHENTICATION_CLASSES) while it loads.
+            from .errors import ApiError
+
+            raise ApiError(401, ACCESS_DENIED, exc.message) from exc
         if token is None:
             raise exceptions.AuthenticationFailed()
         return token.agent, token

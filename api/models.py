@@ -1,12 +1,32 @@
 """API tokens of partner agents, and the stored answers that make retries idempotent."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+
+def password_binding(password_hash: str) -> str:
+    """What a token remembers of its agent's password: a digest of the stored password hash, so
+    any change of password (whoever made it) no longer matches. Not keyed with SECRET_KEY on
+    purpose: rotating the key must not revoke every token as "password changed"; the digest of a
+    salted slow hash reveals nothing the hash does not."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()
+
+
+class RevokedReason(models.TextChoices):
+    BY_AGENT = "by_agent", "by you"
+    USER_DEACTIVATED = "user_deactivated", "account deactivated"
+    PASSWORD_CHANGED = "password_changed", "password changed"
 
 
 class ApiToken(models.Model):
-    """A bearer token that acts as its agent (same partner, same role). Only a hash is kept."""
+    """A bearer token that acts as its agent (same partner, same role). Only a hash is kept.
+
+    It stops working when revoked (by its agent, or for good when the agent is deactivated or
+    their password changes) and after ``expires_at`` (never when that is empty)."""
 
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -17,16 +37,38 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(
+        max_length=20, choices=RevokedReason, blank=True, default=""
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: no expiry.")
+    password_binding = models.CharField(
+        max_length=64, default="", help_text="password_binding() of the agent's password."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="api_token_revoked_with_reason",
+                condition=(Q(revoked_at__isnull=True) & Q(revoked_reason=""))
+                | (Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
     @property
     def is_active(self) -> bool:
+        """Not revoked (it may still have expired: ``is_expired``)."""
         return self.revoked_at is None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def expired(self) -> bool:  # for templates
+        return self.is_expired()
 
 
 class IdempotentResponse(models.Model):

@@ -15,14 +15,18 @@ from .models import ApiToken
 @partner_user_required
 def token_list(request):
     new_token = None
-    name_error = None
+    errors = {}
+    expiry = str(services.DEFAULT_EXPIRY_DAYS)
     if request.method == "POST":
+        expiry = request.POST.get("expires_in_days", expiry)
         try:
             created = services.api_token_create(
-                actor=request.user, name=request.POST.get("name", "")
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                expires_in_days=services.expiry_days_from_form(expiry),
             )
         except Refusal as exc:
-            name_error = exc.message
+            errors[exc.field or "name"] = exc.message
         else:
             new_token = created  # shown once, on this response only
     return render(
@@ -31,9 +35,13 @@ def token_list(request):
         {
             "tokens": services.api_token_list(actor=request.user),
             "new_token": new_token,
-            "name_error": name_error,
+            "name_error": errors.get("name"),
+            "expiry_error": errors.get("expires_in_days"),
+            "expiry_options": [(str(days), f"{days} days") for days in services.EXPIRY_CHOICES]
+            + [(services.NO_EXPIRY, "No expiry")],
+            "expiry_selected": expiry,
         },
-        status=400 if name_error else 200,
+        status=400 if errors else 200,
     )
 
 

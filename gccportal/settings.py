@@ -67,6 +67,7 @@ MIDDLEWARE = [
     # Every response (redirects and errors too) carries the request and correlation ids.
     "lib.logging.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # history rows name the user
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout, absolute lifetime, no-store on signed-in pages (lib/sessions.py).
+    "lib.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -168,6 +171,10 @@ GCC_SIGNIN_USERNAME_WINDOW_MINUTES = env.int("GCC_SIGNIN_USERNAME_WINDOW_MINUTES
 GCC_SIGNIN_DELAY_SECONDS = env.int("GCC_SIGNIN_DELAY_SECONDS", default=30)
 GCC_SIGNIN_DELAY_MAX_SECONDS = env.int("GCC_SIGNIN_DELAY_MAX_SECONDS", default=900)
 GCC_SIGNIN_DEVICE_COOKIE_DAYS = env.int("GCC_SIGNIN_DEVICE_COOKIE_DAYS", default=90)
+# Forgot password (partners/passwords.py): a reset link works once, for this long; at most this
+# many reset emails go to one account an hour.
+PASSWORD_RESET_TIMEOUT = env.int("GCC_PASSWORD_RESET_MINUTES", default=60) * 60
+GCC_PASSWORD_RESET_EMAILS_PER_HOUR = env.int("GCC_PASSWORD_RESET_EMAILS_PER_HOUR", default=3)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -220,6 +227,27 @@ GCC_TRUSTED_PROXIES = [
     for entry in env.list("GCC_TRUSTED_PROXIES", default=[])
 ]
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in session ends after this many minutes without a request, and this many hours after
+# the sign-in whatever happens (lib/sessions.py); the cookie expires with the second.
+GCC_SESSION_IDLE_MINUTES = env.int("GCC_SESSION_IDLE_MINUTES", default=30)
+GCC_SESSION_MAX_HOURS = env.int("GCC_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = GCC_SESSION_MAX_HOURS * 3600
+# Browser features no page of the portal uses are off for every page (django-permissions-policy);
+# WebAuthn (passkeys) stays allowed for the portal's own origin.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

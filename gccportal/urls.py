@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from console.health import healthz
 from lib.signin import ReviewerSignInForm, SignInForm
+from partners.passwords import PasswordResetRequestForm, reset_link_lifetime
 from validation import views as validation_views
 
 admin.site.site_header = "GCC Partner Portal: Microsoft reviewers"
@@ -11,6 +12,10 @@ admin.site.site_title = "GCC reviewers"
 admin.site.index_title = "Validation queue and records"
 admin.site.enable_nav_sidebar = False  # the queue needs the width
 admin.site.login_form = ReviewerSignInForm
+
+# Forgot password (partners/passwords.py): Django's views and tokens, the email via the outbox.
+reset = {"extra_context": {"valid_for": reset_link_lifetime()}}
+password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm, **reset)
 
 urlpatterns = [
     path("", validation_views.home, name="home"),
@@ -30,6 +35,25 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path("accounts/password/reset/", password_reset, name="password_reset"),
+    # The same page, linked from the reviewers' sign-in ("Forgotten your password?" shows when
+    # this name exists); outside /admin/, which only reviewers may open.
+    path("accounts/password/reset/reviewers/", password_reset, name="admin_password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(**reset),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(**reset),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("customers/relationships/", include(("relationships.urls", "relationships"))),
     path("customers/", include("customers.urls")),

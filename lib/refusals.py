@@ -79,6 +79,8 @@ class RefusalCode(StrEnum):
     LAST_GLOBAL_ADMIN = "last_global_admin"
     CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
     TOKEN_NAME_REQUIRED = "token_name_required"
+    TOKEN_EXPIRY_INVALID = "token_expiry_invalid"
+    TOKEN_EXPIRED = "token_expired"
     # Any free text
     NUL_IN_TEXT = "nul_in_text"
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = "Partner organizations"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from lib.sessions import start_session_clocks
+
+        user_logged_in.connect(start_session_clocks, dispatch_uid="lib.sessions.start_clocks")

@@ -265,6 +265,31 @@ def check_login(client: Client, w: World, pattern: UrlPattern):
     assert not w.leaks(text_of(response))
 
 
+def check_password_reset(client: Client, w: World, pattern: UrlPattern):
+    """Anyone may ask; the answer is the same for any address and shows nothing of an account."""
+    path = build_path(pattern)
+    assert 'name="email"' in client.get(path).content.decode()
+    for email in (w.a.agents[Role.GLOBAL_ADMIN].email, "nobody@example.test"):
+        response = client.post(path, {"email": email})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("password_reset_done")
+
+
+def check_password_reset_page(client: Client, w: World, pattern: UrlPattern):
+    response = client.get(build_path(pattern))
+    assert response.status_code == 200
+    assert not w.leaks(text_of(response))
+
+
+def check_password_reset_confirm(client: Client, w: World, pattern: UrlPattern):
+    """A made-up or tampered link opens nothing: no password form."""
+    for uid, token in (("MQ", "set-password"), ("xx", "bad-token"), ("MQ", "c1ab2c-0000")):
+        response = client.get(build_path(pattern, {"uidb64": uid, "token": token}), follow=True)
+        assert response.status_code == 200
+        assert 'name="new_password1"' not in response.content.decode()
+        assert not w.leaks(text_of(response))
+
+
 def check_logout(client: Client, w: World, pattern: UrlPattern):
     path = build_path(pattern)
     assert client.get(path).status_code == 405  # signing out is a POST
@@ -291,6 +316,23 @@ TABLE: dict[str, Page] = {
     ),
     "login": Page(PUBLIC, public_check=check_login, reason="the sign-in page itself"),
     "logout": Page(PUBLIC, public_check=check_logout, reason="signing out (POST) needs no account"),
+    "password_reset": Page(
+        PUBLIC, public_check=check_password_reset, reason="asking for a reset link: forgot it"
+    ),
+    "admin_password_reset": Page(
+        PUBLIC, public_check=check_password_reset, reason="the reviewers' 'forgot password'"
+    ),
+    "password_reset_done": Page(
+        PUBLIC, public_check=check_password_reset_page, reason="'check your email'"
+    ),
+    "password_reset_confirm": Page(
+        PUBLIC,
+        public_check=check_password_reset_confirm,
+        reason="the emailed link is the capability",
+    ),
+    "password_reset_complete": Page(
+        PUBLIC, public_check=check_password_reset_page, reason="'sign in with the new password'"
+    ),
     "validation:contact_answer": Page(
         PUBLIC,
         public_check=check_contact_answer,
