@@ -37,9 +37,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_reason = models.CharField(
-        max_length=20, choices=RevokedReason, blank=True, default=""
-    )
+    revoked_reason = models.CharField(max_length=20, choices=RevokedReason, blank=True, default="")
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: no expiry.")
     password_binding = models.CharField(
         max_length=64, default="", help_text="password_binding() of the agent's password."
