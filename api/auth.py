@@ -75,4 +75,6 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
         token = request.auth
         if token is None:
             return None  # unauthenticated requests are refused before they cost anything
-        return self.cache_format % {"scope": self.scope, "ident": f"token-{token.pk}"}
+        # The token's hash, not its row id: an id can come back (a restored database, a rolled
+        # back test), and the new token would inherit the old one's count.
+        return self.cache_format % {"scope": self.scope, "ident": f"token-{token.token_hash}"}

@@ -122,7 +122,7 @@ def api_token_list(*, actor: User):
     return ApiToken.objects.filter(agent=actor)
 
 
-def utc_iso(moment: datetime) -> str:
+def _utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -149,7 +149,7 @@ def api_token_authenticate(raw: str, *, now: datetime | None = None) -> ApiToken
     if token.is_expired(now):
         raise Refusal(
             RefusalCode.TOKEN_EXPIRED,
-            f"Access denied: the token expired at {utc_iso(token.expires_at)}. "
+            f"Access denied: the token expired at {_utc_iso(token.expires_at)}. "
             "Create a new one under Settings > API tokens.",
         )
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

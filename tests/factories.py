@@ -214,6 +214,20 @@ def gcc_partner(**kwargs) -> Partner:
     return partner
 
 
+def customer_validation_form_data(partner: Partner, **overrides) -> dict:
+    """The customer validation form's fields as a browser posts them (a fresh submission key)."""
+    data = customer_request_data(partner).fields()
+    data.pop("regulated_data")
+    data.update(
+        submission_key=str(uuid.uuid4()),
+        tenant_id=str(data["tenant_id"]),
+        attested="on",
+        is_us_entity="on",
+    )
+    data.update(overrides)
+    return {name: value for name, value in data.items() if value is not None}
+
+
 def customer_account_form_data(code=None, **overrides) -> dict:
     """The Add customer page's fields as a browser posts them; with ``code``, GCC and that
     validation code are chosen."""

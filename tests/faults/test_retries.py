@@ -19,9 +19,10 @@ from partners.models import Role
 from validation.models import ValidationRequest
 
 from ..api.conftest import new_customer_body
+from ..api.test_qualifications import intake
 from ..concurrency import run_together
 from ..customers.test_customers import issue_code
-from ..factories import UserFactory, customer_account_form_data, customer_request_data
+from ..factories import UserFactory, customer_account_form_data, customer_validation_form_data
 from ..orders.conftest import G3, managed_customer
 from ..orders.test_views import qty
 from ..validation.test_views import form_data as partner_form_data
@@ -92,16 +93,7 @@ def test_a_validation_request_submitted_twice_at_once_is_submitted_once(seller):
     client = _api_client(seller)
     for round_ in range(ROUNDS):
         customer = managed_customer(seller.partner, gcc=False)
-        body = {
-            "organizationName": "County of Lincoln",
-            "tenantId": str(seller.partner.tenant_id),
-            "entityType": "state_local",
-            "jurisdiction": "Lincoln County, Nebraska",
-            "contactName": "Casey Morgan",
-            "contactEmail": "it@lincolncounty.gov",
-            "contactPhone": "+1 402 555 0100",
-            "attested": True,
-        }
+        body = intake(seller)
         path = f"/v1/customers/{customer.tenant_id}/validations"
         _same_answer(_twice_at_once(_post(client, path, body, f"validate-{round_}")), 201)
         assert ValidationRequest.objects.filter(customer=customer).count() == 1
@@ -195,15 +187,7 @@ def test_the_customer_validation_form_double_clicked_submits_one_request(seller)
     client = _signed_in(seller)
     url = reverse("customers:validation_new")
     for round_ in range(ROUNDS):
-        form = customer_request_data(seller.partner, domain=f"county-{round_}.gov").fields()
-        form.pop("regulated_data")
-        form.update(
-            submission_key=str(uuid.uuid4()),
-            tenant_id=str(form["tenant_id"]),
-            attested="on",
-            is_us_entity="on",
-        )
-        form = {name: value for name, value in form.items() if value is not None}
+        form = customer_validation_form_data(seller.partner, domain=f"county-{round_}.gov")
         landed = _both_redirect_to_one_place(
             _twice_at_once(lambda form=form: client.post(url, form))
         )

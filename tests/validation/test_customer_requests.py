@@ -17,6 +17,7 @@ from ..factories import (
     PartnerFactory,
     UserFactory,
     customer_request_data,
+    customer_validation_form_data,
     gcc_partner,
     manage,
 )
@@ -245,16 +246,7 @@ class TestCustomerValidationForm:
     URL = reverse("customers:validation_new")
 
     def form(self, partner, **overrides):
-        data = customer_request_data(partner).fields()
-        data.update(
-            submission_key=str(uuid.uuid4()),
-            tenant_id=str(data["tenant_id"]),
-            attested="on",
-            is_us_entity="on",
-        )
-        data.pop("regulated_data")
-        data.update(overrides)
-        return {k: v for k, v in data.items() if v is not None}
+        return customer_validation_form_data(partner, **overrides)
 
     def test_submits_and_shows_the_request(self, client_for, seller):
         response = client_for(seller).post(self.URL, self.form(seller.partner), follow=True)

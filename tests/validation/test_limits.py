@@ -18,9 +18,15 @@ from partners.models import Role
 from validation import services
 from validation.models import ValidationRequest
 
+from ..api.test_qualifications import intake
 from ..customers.test_customers import managed
 from ..emails import send_recorded
-from ..factories import UserFactory, customer_request_data, gcc_partner
+from ..factories import (
+    UserFactory,
+    customer_request_data,
+    customer_validation_form_data,
+    gcc_partner,
+)
 from ..refusals import refused
 
 pytestmark = pytest.mark.django_db
@@ -56,19 +62,6 @@ def _submit(actor, **intake):
     )
 
 
-def _api_intake(seller, email):
-    return {
-        "organizationName": "County of Lincoln",
-        "tenantId": str(seller.partner.tenant_id),
-        "entityType": "state_local",
-        "jurisdiction": "Lincoln County, Nebraska",
-        "contactName": "Casey Morgan",
-        "contactEmail": email,
-        "contactPhone": "+1 402 555 0100",
-        "attested": True,
-    }
-
-
 def test_open_requests_are_capped_per_partner(seller, settings):
     settings.GCC_VALIDATION_OPEN_REQUESTS_MAX = 3
     for n in range(3):
@@ -95,7 +88,7 @@ def test_one_contact_is_not_emailed_without_bound(seller, settings):
     for _ in range(2):
         _submit(seller, contact_email="Target@Victim.example")
     # Another spelling of the same inbox.
-    response = _api_post(seller, _api_intake(seller, "target@victim.example"))
+    response = _api_post(seller, intake(seller, contactEmail="target@victim.example"))
     assert response.status_code == 429
     assert response.body["code"] == 3000 and "This contact" in response.body["description"]
     assert ValidationRequest.objects.count() == 2
@@ -104,16 +97,9 @@ def test_one_contact_is_not_emailed_without_bound(seller, settings):
 def test_the_form_shows_the_cap_on_the_contact_field(seller, settings, client_for):
     settings.GCC_VALIDATION_REQUESTS_PER_CONTACT_PER_DAY_MAX = 1
     _submit(seller, contact_email="it@county.gov")
-    form = customer_request_data(seller.partner, domain="other-county.gov").fields()
-    form.pop("regulated_data")
-    form.update(
-        submission_key=str(uuid.uuid4()),
-        tenant_id=str(form["tenant_id"]),
-        attested="on",
-        is_us_entity="on",
-        contact_email="it@county.gov",
+    form = customer_validation_form_data(
+        seller.partner, domain="other-county.gov", contact_email="it@county.gov"
     )
-    form = {name: value for name, value in form.items() if value is not None}
     response = client_for(seller).post(reverse("customers:validation_new"), form)
     assert response.status_code == 400
     assert "This contact was already named" in response.context["form"].errors["contact_email"][0]
@@ -121,9 +107,9 @@ def test_the_form_shows_the_cap_on_the_contact_field(seller, settings, client_fo
 
 
 def test_the_sandbox_route_can_be_turned_off(seller, settings):
-    assert _api_post(seller, _api_intake(seller, "it@county.gov")).status_code == 201
+    assert _api_post(seller, intake(seller, contactEmail="it@county.gov")).status_code == 201
     settings.GCC_API_SANDBOX_ROUTES = False
-    response = _api_post(seller, _api_intake(seller, "it2@county.gov"))
+    response = _api_post(seller, intake(seller, contactEmail="it2@county.gov"))
     assert response.status_code == 404 and response.body["code"] == 1000
     assert ValidationRequest.objects.count() == 1
 
