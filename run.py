@@ -4,6 +4,7 @@
     python3 run.py            set up and run the portal (web + Celery worker + beat, demo data)
     python3 run.py test [...] set up and run the test suite (extra arguments go to pytest)
     python3 run.py bench      set up and run the benchmarks in scripts/bench/ (PostgreSQL)
+    python3 run.py code       the demo authenticator app's current code (see the demo logins)
 
 Setup creates ``.venv``, installs the project into it (again only when pyproject.toml
 changed), migrates and loads the demo data. Without DATABASE_URL / REDIS_URL everything
@@ -28,10 +29,12 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 
 # Demo defaults for `run`: a business day lasts 30 s, so a review finishes in about a minute.
+# The second factor is optional in the demo (one demo user has one; see the printed logins).
 DEMO_ENV = {
     "DEBUG": "true",
     "GCC_REVIEW_BUSINESS_DAY_SECONDS": "30",
     "GCC_SWEEP_INTERVAL_SECONDS": "5",
+    "GCC_MFA_REQUIRED": "false",
 }
 
 
@@ -158,7 +161,9 @@ def serve(args) -> int:
     sh(*manage, "migrate", "--no-input", "-v", "1", env=env)
     sh(*manage, "seed_demo", env=env)
 
-    url = f"http://{args.host}:{args.port}/"
+    # Passkeys need a domain name, never an IP address: the demo's own address is localhost.
+    host = "localhost" if args.host in ("127.0.0.1", "::1") else args.host
+    url = f"http://{host}:{args.port}/"
     env.setdefault("GCC_SITE_URL", url.rstrip("/"))
     processes = portal_processes(env, host=args.host, port=args.port)
     for process in processes:
@@ -166,7 +171,9 @@ def serve(args) -> int:
     print(
         f"\nGCC Partner Portal: {url}  (reviewers: {url}admin/)\n"
         f"Review clock: one business day = {env['GCC_REVIEW_BUSINESS_DAY_SECONDS']} s. "
-        "Emails are written to var/mail/. Stop with Ctrl+C.\n",
+        "Emails are written to var/mail/. Stop with Ctrl+C.\n"
+        f"Second factor: {'required' if env['GCC_MFA_REQUIRED'] == 'true' else 'optional'} "
+        "(GCC_MFA_REQUIRED). The current code of the demo authenticator: python3 run.py code\n",
         flush=True,
     )
 
@@ -193,6 +200,12 @@ def test(pytest_args: list[str]) -> int:
     return subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 
+def demo_code() -> int:
+    """The demo authenticator's current six-digit code (what an app given its secret shows)."""
+    ensure_venv("")
+    return subprocess.run([str(PYTHON), "manage.py", "demo_code"], cwd=ROOT).returncode
+
+
 def bench(bench_args: list[str]) -> int:
     """scripts/bench/book.py (extra arguments go to it), then scripts/bench/sweep.py if there."""
     ensure_venv("dev")
@@ -207,7 +220,9 @@ def bench(bench_args: list[str]) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "test", "bench"])
+    parser.add_argument(
+        "command", nargs="?", default="serve", choices=["serve", "test", "bench", "code"]
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args, rest = parser.parse_known_args()
@@ -215,6 +230,8 @@ def main() -> int:
         return test(rest)
     if args.command == "bench":
         return bench(rest)
+    if args.command == "code":
+        return demo_code()
     if rest:
         parser.error(f"unknown arguments: {' '.join(rest)}")
     return serve(args)

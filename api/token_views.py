@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lib.refusals import Refusal
-from partners.decorators import partner_user_required
+from partners import factors
+from partners.decorators import partner_user_required, step_up_redirect
 
 from . import services
 from .models import ApiToken
@@ -17,6 +18,8 @@ def token_list(request):
     new_token = None
     errors = {}
     expiry = str(services.DEFAULT_EXPIRY_DAYS)
+    if request.method == "POST" and factors.step_up_needed(request):
+        return step_up_redirect(request, request.path)
     if request.method == "POST":
         expiry = request.POST.get("expires_in_days", expiry)
         try:

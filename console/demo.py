@@ -5,9 +5,12 @@ existing users keep their passwords.
 """
 
 import uuid
+from base64 import b32decode
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from customers.models import Customer
 from customers.services import CustomerDetails, customer_create
@@ -27,6 +30,9 @@ from validation.services import (
 )
 
 DEMO_PASSWORD = "GccDemo-2026!"
+# One demo user signs in with a second factor: an authenticator app with this (public) secret.
+DEMO_TOTP_USER = "admin@fabrikam.test"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPGCCPORTALDEMO234"  # base32, as an app takes it
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,11 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[Login]:
             if created:
                 user.set_password(password)
                 user.save(update_fields=["password"])
-            logins.append(Login(username, f"{role.label}, {partner.name}"))
+            who = f"{role.label}, {partner.name}"
+            if username == DEMO_TOTP_USER:
+                _demo_authenticator(user)
+                who += " (two-step sign-in: see below)"
+            logins.append(Login(username, who))
 
     reviewer_create(
         username="reviewer@microsoft.test",
@@ -163,6 +173,19 @@ def seed_demo(*, password: str = DEMO_PASSWORD) -> list[Login]:
 
     logins += _seed_gcc_customers(password=password)
     return logins
+
+
+def _demo_authenticator(user: User) -> None:
+    TOTPDevice.objects.get_or_create(
+        user=user,
+        name="Authenticator app (demo)",
+        defaults={"key": b32decode(DEMO_TOTP_SECRET).hex(), "confirmed": True},
+    )
+
+
+def demo_code() -> str:
+    """What an authenticator app holding ``DEMO_TOTP_SECRET`` shows now."""
+    return f"{totp(b32decode(DEMO_TOTP_SECRET)):06d}"
 
 
 def _key(name: str) -> uuid.UUID:

@@ -8,6 +8,7 @@ Defaults are the embedded ones (SQLite and kombu's filesystem broker under ``var
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     # Ours, from the ground floor up (the import-linter contract in pyproject.toml is the map)
     "ops",
     "partners",
@@ -73,10 +78,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # history rows name the user
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout, absolute lifetime, no-store on signed-in pages (lib/sessions.py).
     "lib.sessions.SessionLimitsMiddleware",
+    # Partner users, reviewers and ops pass a second factor before anything else
+    # (partners/factors.py).
+    "partners.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -175,6 +185,24 @@ GCC_SIGNIN_DEVICE_COOKIE_DAYS = env.int("GCC_SIGNIN_DEVICE_COOKIE_DAYS", default
 # many reset emails go to one account an hour.
 PASSWORD_RESET_TIMEOUT = env.int("GCC_PASSWORD_RESET_MINUTES", default=60) * 60
 GCC_PASSWORD_RESET_EMAILS_PER_HOUR = env.int("GCC_PASSWORD_RESET_EMAILS_PER_HOUR", default=3)
+
+# Second factor (partners/factors.py; django-otp, its TOTP and static-token plugins, and
+# django-otp-webauthn for passkeys and security keys):
+#    GCC_MFA_REQUIRED: every partner user, reviewer and ops account must have one (an
+#    authenticator app or a passkey) and use it at each sign-in; without one they are sent to
+#    enrolment right after the password. Off (the run command's demo default), enrolling is
+#    optional, but a user who has a factor still has to use it.
+#    GCC_MFA_STEP_UP_MINUTES: creating an API token, changing a user's role and a reviewer's bulk
+#    decisions ask for the second factor again when it was last used longer ago than this.
+GCC_MFA_REQUIRED = env.bool("GCC_MFA_REQUIRED", default=True)
+GCC_MFA_STEP_UP_MINUTES = env.int("GCC_MFA_STEP_UP_MINUTES", default=5)
+GCC_MFA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "GCC Partner Portal"
+OTP_WEBAUTHN_RP_NAME = "GCC Partner Portal"
+# The relying party (the passkey's domain) and the allowed origin are GCC_SITE_URL's, read
+# per request by the helper (the two settings below are what the library's checks look at).
+OTP_WEBAUTHN_HELPER_CLASS = "partners.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, after the password
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -382,6 +410,8 @@ LOGGING = {
 
 # --- Links in emails ----------------------------------------------------------------------
 GCC_SITE_URL = env.str("GCC_SITE_URL", default="http://localhost:8000").rstrip("/")
+OTP_WEBAUTHN_RP_ID = urlsplit(GCC_SITE_URL).hostname
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [GCC_SITE_URL]
 
 # --- Audit history (django-simple-history) ------------------------------------------------
 # History is the audit trail: reverting from it would skip the services' rules.

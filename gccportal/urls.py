@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from console.health import healthz
 from lib.signin import ReviewerSignInForm, SignInForm
+from partners import security_views
 from partners.passwords import PasswordResetRequestForm, reset_link_lifetime
 from validation import views as validation_views
 
@@ -26,6 +27,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-step/", security_views.two_step, name="two_step"),
+    path("accounts/passkeys/", include("partners.passkey_urls")),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),
@@ -61,6 +64,7 @@ urlpatterns = [
     path("admin-center/", include("relationships.admin_center.urls")),
     path("settings/api-tokens/", include("api.token_urls")),
     path("settings/organization/", validation_views.organization_profile, name="profile"),
+    path("settings/security/", include("partners.security_urls")),
     path("settings/", include("partners.urls")),
     path("validation/", include("validation.urls")),
     path("admin/", admin.site.urls),

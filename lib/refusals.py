@@ -81,6 +81,10 @@ class RefusalCode(StrEnum):
     TOKEN_NAME_REQUIRED = "token_name_required"
     TOKEN_EXPIRY_INVALID = "token_expiry_invalid"
     TOKEN_EXPIRED = "token_expired"
+    # The second factor
+    SECOND_FACTOR_INVALID = "second_factor_invalid"
+    SECOND_FACTOR_THROTTLED = "second_factor_throttled"
+    LAST_SIGN_IN_FACTOR = "last_sign_in_factor"
     # Any free text
     NUL_IN_TEXT = "nul_in_text"
 
@@ -108,6 +112,8 @@ STATUS: dict[RefusalCode, int] = {
     RefusalCode.USERNAME_TAKEN: 409,
     RefusalCode.LINK_EXPIRED: 410,
     RefusalCode.LINK_USED: 410,
+    RefusalCode.SECOND_FACTOR_THROTTLED: 429,
+    RefusalCode.LAST_SIGN_IN_FACTOR: 409,
 }
 
 

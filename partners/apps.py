@@ -10,4 +10,7 @@ class PartnersConfig(AppConfig):
 
         from lib.sessions import start_session_clocks
 
+        from .factors import note_sign_in
+
         user_logged_in.connect(start_session_clocks, dispatch_uid="lib.sessions.start_clocks")
+        user_logged_in.connect(note_sign_in, dispatch_uid="partners.factors.note_sign_in")

@@ -1,10 +1,13 @@
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from . import permissions
+from . import factors, permissions
 from .permissions import Action
 
 
@@ -49,3 +52,22 @@ def role_required(action: Action):
         return wrapper
 
     return decorator
+
+
+def step_up(view):
+    """A sensitive page: when the second factor was last used longer ago than
+    ``GCC_MFA_STEP_UP_MINUTES``, confirm it first (the two-step page, then back here)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if factors.step_up_needed(request):
+            return step_up_redirect(request, request.path)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def step_up_redirect(request, back_to: str):
+    """To the two-step page, which confirms the factor and sends the user ``back_to``."""
+    messages.info(request, "Confirm it's you: this action needs your second factor again.")
+    return redirect(f"{reverse('two_step')}?{urlencode({'next': back_to, 'step_up': '1'})}")

@@ -27,3 +27,23 @@ class AgentCreateForm(forms.Form):
 
 class AgentRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=64,
+        help_text="The six-digit code your authenticator app shows now, or a recovery code.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class AuthenticatorConfirmForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=16,
+        help_text="Enter the six-digit code the app shows for GCC Partner Portal.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

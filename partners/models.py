@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -136,6 +137,9 @@ class User(AbstractUser):
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="admins"
     )
+    # Sessions that began before this moment are ended (a global admin reset the user's second
+    # factors: whoever holds them must sign in, and enrol, again).
+    sessions_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["username"]
@@ -167,3 +171,32 @@ class User(AbstractUser):
     @property
     def is_customer_admin(self) -> bool:
         return self.customer_id is not None
+
+
+class SecurityEventKind(models.TextChoices):
+    AUTHENTICATOR_ADDED = "authenticator_added", "Authenticator app added"
+    PASSKEY_ADDED = "passkey_added", "Passkey added"
+    FACTOR_REMOVED = "factor_removed", "Sign-in method removed"
+    RECOVERY_CODES_ISSUED = "recovery_codes_issued", "Recovery codes issued"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used to sign in"
+    FACTORS_RESET = "factors_reset", "Sign-in methods reset"
+
+
+class SecurityEvent(models.Model):
+    """A change to how someone signs in: their own, or a global admin's on their behalf (the
+    audit trail of the Security page and of the Users page)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=SecurityEventKind)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="security_event_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user})"

@@ -1,6 +1,8 @@
 """Reads about partners, always scoped to the acting user's partner."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import Partner, PartnerType, ResellerQualification, ResellerQualificationKind, User
 
@@ -33,11 +35,24 @@ def partner_holds_gcc(partner: Partner) -> bool:
 
 
 def user_list(*, actor: User) -> QuerySet[User]:
-    return User.objects.filter(partner_id=actor.partner_id).order_by("-is_active", "username")
+    """The actor's organization's users, each with ``has_authenticator`` and ``has_passkey``
+    (their second factors, for the global admin's view of who enrolled)."""
+    return (
+        User.objects.filter(partner_id=actor.partner_id)
+        .annotate(
+            has_authenticator=Exists(
+                TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+            ),
+            has_passkey=Exists(
+                WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True)
+            ),
+        )
+        .order_by("-is_active", "username")
+    )
 
 
 def user_get(*, actor: User, public_id) -> User:
-    return User.objects.get(partner_id=actor.partner_id, public_id=public_id)
+    return user_list(actor=actor).get(public_id=public_id)
 
 
 def indirect_reseller_list(*, actor: User) -> QuerySet[Partner]:

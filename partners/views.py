@@ -6,8 +6,8 @@ from django.views.decorators.http import require_POST
 
 from lib.refusals import Refusal
 
-from . import selectors, services
-from .decorators import role_required
+from . import factors, selectors, services
+from .decorators import role_required, step_up
 from .forms import AgentCreateForm, AgentRoleForm
 from .models import User
 from .permissions import Action
@@ -44,6 +44,7 @@ def user_create(request):
 
 
 @role_required(Action.MANAGE_USERS)
+@step_up
 def user_edit(request, public_id):
     user = _user_or_404(request, public_id)
     form = AgentRoleForm(request.POST or None, initial={"role": user.role})
@@ -76,3 +77,17 @@ def user_set_active(request, public_id):
         verb = "reactivated" if active else "deactivated"
         messages.success(request, f"{user.username} was {verb}.")
     return redirect("partners:user_list")
+
+
+@require_POST
+@role_required(Action.MANAGE_USERS)
+@step_up
+def user_factors_reset(request, public_id):
+    user = _user_or_404(request, public_id)
+    factors.factors_reset(actor=request.user, user=user)
+    messages.success(
+        request,
+        f"{user.username}'s sign-in methods were reset and their sessions ended. They set up "
+        "a second factor again at their next sign-in.",
+    )
+    return redirect("partners:user_edit", public_id=user.public_id)

@@ -20,6 +20,8 @@ from django.utils.timesince import timesince, timeuntil
 
 from lib.refusals import Refusal
 from ops.audit import AuditedAdmin
+from partners import factors
+from partners.decorators import step_up_redirect
 
 from . import selectors, services
 from .charts import Series, bar_chart
@@ -466,6 +468,11 @@ class ValidationRequestAdmin(AuditedAdmin):
 
     # --- Bulk actions -------------------------------------------------------------------------
 
+    def _step_up(self, request):
+        """A bulk decision whose reviewer last used their second factor too long ago: confirm
+        it, then back to the queue as it was (the selection is chosen again)."""
+        return step_up_redirect(request, request.get_full_path())
+
     def _report(self, request, outcome, verb: str) -> None:
         level = messages.SUCCESS if outcome.done else messages.WARNING
         self.message_user(request, f"{len(outcome.done)} {verb}.", level)
@@ -483,6 +490,8 @@ class ValidationRequestAdmin(AuditedAdmin):
         permissions=["decide"],
     )
     def approve_selected(self, request, queryset):
+        if factors.step_up_needed(request):
+            return self._step_up(request)
         outcome = services.validation_requests_bulk_approve(
             request_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
@@ -492,6 +501,8 @@ class ValidationRequestAdmin(AuditedAdmin):
         description="Reject selected requests (one reason for all)…", permissions=["decide"]
     )
     def reject_selected(self, request, queryset):
+        if factors.step_up_needed(request):
+            return self._step_up(request)
         ids = list(queryset.values_list("pk", flat=True))
         error = ""
         if request.POST.get("confirm") == "yes":

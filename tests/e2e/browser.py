@@ -45,7 +45,10 @@ _FORM_CONTROL_PROBLEMS_JS = """
     .filter((el) => el && visible(el))
     .map((el) => el.textContent.trim()).join(" ");
   const problems = [];
-  const controls = document.querySelectorAll("input:not([type=hidden]), select, textarea");
+  // Input buttons are named by their value (axe's button-name checks them).
+  const buttons = ":not([type=submit]):not([type=button]):not([type=reset])";
+  const controls = document.querySelectorAll(
+    `input:not([type=hidden])${buttons}, select, textarea`);
   for (const el of controls) {
     if (!visible(el)) continue;
     const named = el.labels?.length || el.getAttribute("aria-label")

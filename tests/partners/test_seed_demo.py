@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from console.demo import DEMO_PASSWORD
+from console.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_TOTP_USER, demo_code
 from customers.models import Customer
 from partners.models import Partner, PartnerType, Role, User
 from validation.models import ValidationCode
@@ -147,3 +147,17 @@ class TestSeedDemo:
         seed()
         assert signs_in(client, REVIEWER, DEMO_PASSWORD)
         assert client.get(reverse("admin:index")).status_code == 200
+
+    def test_the_demo_two_step_user_signs_in_with_the_printed_secret(self, client):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        assert DEMO_TOTP_SECRET in out.getvalue()
+        assert signs_in(client, DEMO_TOTP_USER, DEMO_PASSWORD)
+        assert client.get(reverse("home"))["Location"].startswith(reverse("two_step"))
+        printed = StringIO()
+        call_command("demo_code", stdout=printed)
+        code = printed.getvalue().split()[0]
+        assert code == demo_code()
+        passed = client.post(reverse("two_step"), {"code": code, "next": reverse("home")})
+        assert passed["Location"] == reverse("home")
+        assert client.get(reverse("home")).status_code == 200

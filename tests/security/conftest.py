@@ -14,6 +14,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from api.models import ApiToken
 from api.services import api_token_create, token_hash
@@ -89,6 +90,9 @@ class World:
     customer_admin_token: str  # a raw token stored for the customer admin (never valid)
     reviewer: User
     superuser: User
+    # An authenticator app of one of A's users (not an agent the sweep signs in as: a user with
+    # a factor is held at the two-step page)
+    authenticator: TOTPDevice | None = None
     markers: dict[str, str] = field(default_factory=dict)
 
     def leaks(self, text: str, *, sent: str = "") -> list[str]:
@@ -223,6 +227,8 @@ def build_world() -> World:
         username="reviewer@microsoft.test", email="reviewer@microsoft.test", password=PASSWORD
     )
     superuser = User.objects.create_superuser("ops@gccportal.test", "ops@gccportal.test", PASSWORD)
+    enrolled = UserFactory(partner=a.partner, role=Role.ADMIN_AGENT, username="enrolled@alpha.test")
+    authenticator = TOTPDevice.objects.create(user=enrolled, name="Authenticator app")
 
     world = World(
         a=a,
@@ -247,6 +253,7 @@ def build_world() -> World:
         customer_admin_token=customer_admin_token,
         reviewer=reviewer,
         superuser=superuser,
+        authenticator=authenticator,
     )
     world.markers = {
         "A partner name": a.partner.name,

@@ -298,6 +298,16 @@ def check_logout(client: Client, w: World, pattern: UrlPattern):
     assert response["Location"] == resolve_url(settings.LOGOUT_REDIRECT_URL)
 
 
+def check_passkey_ceremony(client: Client, w: World, pattern: UrlPattern):
+    """django-otp-webauthn's JSON endpoints: nothing for someone not signed in (passwordless
+    sign-in is off; registering needs an account), whatever the method."""
+    path = build_path(pattern)
+    for response in (client.get(path), client.post(path, {}, content_type="application/json")):
+        assert response.status_code == 403
+        assert response.json()["detail"]
+        assert not w.leaks(text_of(response))
+
+
 def check_api_public(status: int):
     def check(client: Client, w: World, pattern: UrlPattern, path: str):
         response = client.get(path)
@@ -345,9 +355,45 @@ TABLE: dict[str, Page] = {
         reason="the emailed reseller relationship link: the signed token (request + partner) "
         "is the capability; answering needs a customer admin's sign-in on the page",
     ),
+    "passkeys:register_begin": Page(
+        PUBLIC, public_check=check_passkey_ceremony, reason="a passkey ceremony (JSON)"
+    ),
+    "passkeys:register_complete": Page(
+        PUBLIC, public_check=check_passkey_ceremony, reason="a passkey ceremony (JSON)"
+    ),
+    "passkeys:sign_in_begin": Page(
+        PUBLIC, public_check=check_passkey_ceremony, reason="a passkey ceremony (JSON)"
+    ),
+    "passkeys:sign_in_complete": Page(
+        PUBLIC, public_check=check_passkey_ceremony, reason="a passkey ceremony (JSON)"
+    ),
     # --- Any signed-in user's own account ------------------------------------------------------
     "password_change": Page(ACCOUNT),
     "password_change_done": Page(ACCOUNT),
+    # The second step of signing in: with nothing owed (no factor, not required), it sends on.
+    "two_step": Page(ACCOUNT, owner_get=302),
+    "security:page": Page(ACCOUNT),
+    "security:enrol": Page(ACCOUNT),
+    "security:authenticator": Page(ACCOUNT),
+    "security:authenticator_qr": Page(ACCOUNT),
+    "security:recovery_codes": Page(ACCOUNT, owner_get=302),  # none just issued
+    "security:recovery_codes_regenerate": Page(
+        ACCOUNT,
+        post_only=True,
+        owner_get=405,
+        owner_post=302,
+        owner_post_to=lambda w: reverse("security:recovery_codes"),
+    ),
+    # A sign-in method is its user's own: anyone else, A's global admin included, gets a 404
+    # (a global admin resets a user's factors instead, partners:user_factors_reset).
+    "security:sign_in_method_remove": Page(
+        ACCOUNT,
+        TENANT,
+        fill=lambda w: [{"kind": "authenticator", "device_id": w.authenticator.pk}],
+        post_only=True,
+        owner_get=405,
+        owner_post=404,
+    ),
     # --- Customer admin center -----------------------------------------------------------------
     "admin_center:home": Page(CUSTOMER_ADMIN, owner_shows=("A customer name", "A partner name")),
     # --- Partner workspace ---------------------------------------------------------------------
@@ -376,6 +422,19 @@ TABLE: dict[str, Page] = {
         owner_post=302,
         owner_post_to=lambda w: reverse("partners:user_list"),
         roles=manage_users_refused("post", data={"active": "0"}),
+    ),
+    "partners:user_factors_reset": Page(
+        PARTNER,
+        TENANT,
+        fill=lambda w: [{"public_id": w.a.agents[Role.SALES_AGENT].public_id}],
+        post_only=True,
+        anon_get_405=True,
+        owner_get=405,
+        owner_post=302,
+        owner_post_to=lambda w: reverse(
+            "partners:user_edit", args=[w.a.agents[Role.SALES_AGENT].public_id]
+        ),
+        roles=manage_users_refused("post"),
     ),
     "api_tokens:list": Page(PARTNER, owner_shows=("A token prefix",)),
     "api_tokens:revoke": Page(
@@ -923,7 +982,7 @@ def test_public_pattern_leaks_nothing_to_a_stranger(client, world, pattern):
 # --- Partner B with partner A's ids ----------------------------------------------------------
 
 
-TENANT_PORTAL = _where(access=(PARTNER,), scope=TENANT)
+TENANT_PORTAL = _where(access=(PARTNER, ACCOUNT), scope=TENANT)
 
 
 @pytest.mark.parametrize("pattern", TENANT_PORTAL, ids=_ids(TENANT_PORTAL))
@@ -1271,3 +1330,51 @@ def test_admin_positive_control_ops_gets_in(client, world, pattern):
     response = client.get(path, follow=True)
     assert response.request["PATH_INFO"] != reverse("admin:login"), path
     assert response.status_code < 500, f"{path}: {response.status_code}"
+
+
+# --- The second factor: until enrolled, nothing else (partners/middleware.py) -----------------
+
+OPEN_AT_ENROLMENT = {
+    "logout",
+    "two_step",
+    "security:enrol",
+    "security:authenticator",
+    "security:authenticator_qr",
+    "security:recovery_codes",
+    "admin:logout",
+}
+HELD = [
+    p for p in _where(access=(PARTNER, ACCOUNT, CUSTOMER_ADMIN)) if p.key not in OPEN_AT_ENROLMENT
+]
+
+
+@pytest.mark.parametrize("pattern", HELD, ids=_ids(HELD))
+def test_a_partner_user_without_a_second_factor_is_held_at_enrolment(
+    client, world, pattern, settings
+):
+    settings.GCC_MFA_REQUIRED = True
+    page = TABLE[pattern.key]
+    client.force_login(world.a.global_admin)
+    enrol = reverse("security:enrol")
+    for kwargs in fills(page, world):
+        path = request_for(pattern, page, world, kwargs)
+        for method in ("get", "post"):
+            response = portal(client, method, path, body_for(page, world, "post"))
+            assert response.status_code == 302, f"{method.upper()} {path}: {response.status_code}"
+            assert response["Location"].startswith(enrol + "?next="), path
+    assert_world_untouched(world)
+
+
+ADMIN_HELD = [p for p in ADMIN_PRIVATE if p.key not in OPEN_AT_ENROLMENT]
+
+
+@pytest.mark.parametrize("pattern", ADMIN_HELD, ids=_ids(ADMIN_HELD))
+def test_a_reviewer_without_a_second_factor_is_held_at_enrolment(client, world, pattern, settings):
+    settings.GCC_MFA_REQUIRED = True
+    client.force_login(world.reviewer)
+    path = admin_path(pattern, world)
+    for method in ("get", "post"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 302, f"{method.upper()} {path}: {response.status_code}"
+        assert response["Location"].startswith(reverse("security:enrol") + "?next="), path
+    assert_world_untouched(world)

@@ -1,5 +1,6 @@
 """The reviewers' queue in /admin/: every action goes through validation.services."""
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -7,8 +8,12 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lib.refusals import RefusalCode
+from partners.factors import OWED, USED_AT
 from partners.models import Partner, ResellerQualification
 from validation import services
 from validation.codes import validation_code_consume
@@ -418,6 +423,30 @@ class TestBulkActions:
         assert no_reference.reference in page and "Not every eligibility check holds" in page
         no_reference.refresh_from_db()
         assert no_reference.status == RequestState.SUBMITTED
+
+    def test_bulk_decisions_ask_for_the_second_factor_again_after_a_few_minutes(
+        self, client_for, reviewer, settings
+    ):
+        device = TOTPDevice.objects.create(user=reviewer, name="Authenticator app")
+        client = client_for(reviewer)
+        session = client.session  # verified with it, longer ago than the step-up window
+        session.update({DEVICE_ID_SESSION_KEY: device.persistent_id, OWED: ""})
+        session[USED_AT] = time.time() - settings.GCC_MFA_STEP_UP_MINUTES * 60 - 1
+        session.save()
+        pending = PartnerRequestFactory()
+        for action in ("approve_selected", "reject_selected"):
+            asked = client.post(QUEUE, {"action": action, "_selected_action": [pending.pk]})
+            assert asked.status_code == 302
+            assert asked["Location"].startswith(reverse("two_step")), action
+            assert "step_up=1" in asked["Location"]
+        pending.refresh_from_db()
+        assert pending.status == RequestState.SUBMITTED
+
+        code = f"{totp(device.bin_key):06d}"
+        confirmed = client.post(asked["Location"], {"code": code})
+        assert confirmed["Location"] == QUEUE
+        page = self.post_action(client, "approve_selected", [pending]).content.decode()
+        assert "1 approved" in page
 
     def test_bulk_approve_leaves_requests_waiting_for_information(self, client_for, reviewer):
         waiting = PartnerRequestFactory()

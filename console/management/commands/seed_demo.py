@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from console.demo import DEMO_PASSWORD, seed_demo
+from console.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_TOTP_USER, seed_demo
 
 
 class Command(BaseCommand):
@@ -19,3 +19,8 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.who}")
+        self.stdout.write(
+            f"Two-step sign-in: {DEMO_TOTP_USER} has an authenticator app. Add the secret "
+            f"{DEMO_TOTP_SECRET} to yours (time-based, six digits), or get the current code "
+            "with: python3 run.py code"
+        )
