@@ -203,7 +203,8 @@ def test(pytest_args: list[str]) -> int:
 def demo_code() -> int:
     """The demo authenticator's current six-digit code (what an app given its secret shows)."""
     ensure_venv("")
-    return subprocess.run([str(PYTHON), "manage.py", "demo_code"], cwd=ROOT).returncode
+    env = {**DEMO_ENV, **os.environ}
+    return subprocess.run([str(PYTHON), "manage.py", "demo_code"], cwd=ROOT, env=env).returncode
 
 
 def bench(bench_args: list[str]) -> int:
