@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import asdict
 from datetime import UTC, datetime, time
 
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 
@@ -594,7 +595,7 @@ class OfferSerializer(serializers.Serializer):
         return offer_uri(offer)
 
     def get_supportedBillingCycles(self, offer) -> list[str]:
-        return [offer.billing_cycle]
+        return offer.billing_cycles
 
     def get_qualifications(self, offer) -> list[str]:  # a GCC offer needs GCC on both sides
         return [GCC.value] if offer.is_gcc else []
@@ -655,7 +656,8 @@ class OrderLineItemSerializer(serializers.Serializer):  # orders.selectors: a nu
     quantity = serializers.IntegerField()
     friendlyName = serializers.CharField(source="friendly_name")
     subscriptionId = OptionalCharField(source="subscription.uuid")  # none while provisioning
-    termDuration = serializers.CharField(source="offer.term")
+    termDuration = serializers.CharField(source="term")
+    billingCycle = serializers.CharField(source="billing_cycle")
     transactionType = FixedCharField("new")
     partnerIdOnRecord = OptionalCharField(source="partner_of_record.mpn_id")
     # Nothing to pass on to provisioning: the sandbox's offers need no context.
@@ -680,8 +682,8 @@ class OrderSerializer(serializers.Serializer):  # orders.selectors: an Order wit
     attributes = AttributesSerializer(object_type="Order", etag=lambda order: order.status)
 
     def get_billingCycle(self, order) -> str:
-        lines = order.lines.all()  # the first line's offer's; an empty order's: monthly
-        return (lines[0].offer.billing_cycle if lines else "") or "monthly"
+        lines = order.lines.all()  # the first line's; an empty order's: monthly
+        return (lines[0].billing_cycle if lines else "") or "monthly"
 
 
 OrderCollectionSerializer = collection_serializer("OrderCollection", OrderSerializer)
@@ -693,7 +695,8 @@ class OrderLineItemInSerializer(serializers.Serializer):
     quantity = WholeNumberField()
     friendlyName = serializers.CharField(required=False, allow_blank=True)
     partnerIdOnRecord = serializers.CharField(required=False, allow_blank=True)
-    termDuration = serializers.CharField(required=False, allow_blank=True)
+    termDuration = serializers.CharField(required=False, allow_blank=True, max_length=8)
+    billingCycle = serializers.CharField(required=False, allow_blank=True, max_length=16)
 
 
 class OrderCreateSerializer(serializers.Serializer):
@@ -710,10 +713,15 @@ class SubscriptionSerializer(serializers.Serializer):  # orders.selectors: a Sub
     quantity = serializers.IntegerField()
     unitType = FixedCharField("Licenses")
     creationDate = UtcDateAsDateTimeField(source="start_date")
-    effectiveStartDate = UtcDateAsDateTimeField(source="start_date")
+    effectiveStartDate = serializers.DateTimeField(  # this term's start
+        source="current_term_start", default_timezone=UTC
+    )
     commitmentEndDate = UtcDateAsDateTimeField(source="commitment_end_date")
-    status = serializers.ChoiceField(choices=["active", "suspended"])
-    autoRenewEnabled = FixedBooleanField(True)
+    cancellationAllowedUntilDate = serializers.DateTimeField(
+        source="cancellation_allowed_until", default_timezone=UTC
+    )
+    status = serializers.ChoiceField(choices=["active", "suspended", "deleted", "expired"])
+    autoRenewEnabled = serializers.BooleanField(source="auto_renew")
     billingType = FixedCharField("license")
     billingCycle = serializers.CharField(source="billing_cycle")
     contractType = FixedCharField("subscription")
@@ -748,7 +756,12 @@ class SubscriptionSerializer(serializers.Serializer):  # orders.selectors: a Sub
         return subscription.offer.product_family in families
 
     def get_actions(self, subscription) -> list[str]:
-        return ["edit"]  # PATCH; cancelling is not in the sandbox yet
+        """What a PATCH may still do: ``edit`` while it is live, ``cancel`` within the window."""
+        if not subscription.is_live:
+            return []
+        if timezone.now() < subscription.cancellation_allowed_until:
+            return ["edit", "cancel"]
+        return ["edit"]
 
     def get_suspensionReasons(self, subscription) -> list[str]:
         return ["ResellerInitiated"] if subscription.status == "suspended" else []

@@ -24,6 +24,7 @@ from lib.ascii import whole_number
 from lib.domains import normalized, validate_domain
 from lib.keyset import FIRST, NEXT, KeysetPage, keyset_page
 from lib.refusals import Refusal, RefusalCode
+from orders import lifecycle
 from orders import services as order_services
 from orders.models import Order, Subscription
 from orders.selectors import (
@@ -684,6 +685,8 @@ class OrdersView(ApiView):
                 quantity=item["quantity"],
                 friendly_name=item.get("friendlyName") or "",
                 partner_id_on_record=item.get("partnerIdOnRecord") or "",
+                term=(item.get("termDuration") or "").upper(),
+                billing_cycle=line_billing_cycle(item, data),
             )
             for item in sorted(items, key=lambda item: item["lineItemNumber"])
         ]
@@ -692,6 +695,13 @@ class OrdersView(ApiView):
         )
         order = order_get(actor=self.actor, customer=customer, uuid=order.uuid)
         return Response(s.OrderSerializer(order).data, status=201)
+
+
+def line_billing_cycle(item: dict, order: dict) -> str:
+    """The line's billing cycle, else the order's (Partner Center sets it on the order);
+    blank, or ``none``, means the offer's default."""
+    cycle = (item.get("billingCycle") or order.get("billingCycle") or "").strip().lower()
+    return "" if cycle == "none" else cycle
 
 
 def order_for(actor, customer, order_id) -> Order:
@@ -770,17 +780,20 @@ class SubscriptionView(ApiView):
         responses={200: s.SubscriptionSerializer},
     )
     def patch(self, request, customer_id, subscription_id):
-        """Change ``quantity`` (within the offer's bounds), ``status`` or ``friendlyName``."""
+        """Change ``quantity`` (within the offer's bounds; a decrease after the cancellation
+        window is scheduled for the renewal), ``status`` (``active``, ``suspended``, or
+        ``deleted`` to cancel within the window), ``autoRenewEnabled`` or ``friendlyName``."""
         customer = customer_for(self.actor, customer_id)
         subscription = subscription_for(self.actor, customer, subscription_id)
         data = parse(s.SubscriptionPatchSerializer, request.data)
         status = data.get("status")
-        order_services.subscription_update(
+        lifecycle.subscription_update(
             actor=self.actor,
             subscription=subscription,
             quantity=data.get("quantity"),
             status=status.lower() if status is not None else None,
             friendly_name=data.get("friendlyName"),
+            auto_renew=data.get("autoRenewEnabled"),
         )
         subscription = subscription_for(self.actor, customer, subscription_id)
         return Response(s.SubscriptionSerializer(subscription).data)

@@ -1,8 +1,17 @@
 from django import forms
 
-from lib.formfields import DomainField, IntakeForm, TenantIdField
+from lib.formfields import (
+    DomainField,
+    IntakeForm,
+    TenantIdField,
+    phone_field,
+    us_state_field,
+    us_zip_code_field,
+)
 from validation.intake import NOT_ATTESTED, CustomerIntake, basis_refusals
 from validation.models import EntityType, RegulatedData, ValidationRequest
+
+from .services import BillingProfile
 
 
 class CustomerValidationForm(IntakeForm):
@@ -79,3 +88,26 @@ class CustomerValidationForm(IntakeForm):
         ):
             self.add_error(refusal.field, refusal.message)
         return data
+
+
+class BillingProfileForm(forms.Form):
+    """The customer's company and billing profile; the domain and Microsoft ID are shown, not
+    edited. ``version`` is the profile's version when the page was read (the API's ETag)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    company_name = forms.CharField(
+        label="Company name", max_length=200, help_text="The exact legal name: no acronyms."
+    )
+    address_line = forms.CharField(label="Street address", max_length=200)
+    city = forms.CharField(max_length=100)
+    state = us_state_field()
+    postal_code = us_zip_code_field()
+    contact_name = forms.CharField(label="Primary contact", max_length=200)
+    contact_email = forms.EmailField(label="Primary contact email")
+    contact_phone = phone_field(label="Primary contact phone")
+
+    def profile(self) -> BillingProfile:
+        data = self.cleaned_data
+        return BillingProfile(
+            **{name: data[name].strip() for name in BillingProfile.__dataclass_fields__}
+        )

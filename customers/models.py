@@ -99,6 +99,23 @@ class CustomerRelationship(models.Model):
                 include=["search_text"],
                 name="book_by_status",
             ),
+            # The list's other sorts (customers.selectors.SORTS), and an indirect provider's
+            # filter by reseller in the default sort: each pages on its own index.
+            models.Index(
+                fields=["partner", "domain", "id"],
+                include=["search_text", "gcc_status"],
+                name="book_by_domain",
+            ),
+            models.Index(
+                fields=["partner", "created_at", "id"],
+                include=["search_text", "gcc_status"],
+                name="book_by_added",
+            ),
+            models.Index(
+                fields=["partner", "indirect_reseller", "company_name", "id"],
+                include=["search_text", "gcc_status"],
+                name="book_by_reseller",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from django.db.models import (
     QuerySet,
 )
 
-from lib.keyset import FIRST, KeysetPage, keyset_page
+from lib.keyset import FIRST, LAST, NEXT, PREVIOUS, KeysetPage, keyset_page
 from partners.models import Partner, User
 from validation.models import (
     CustomerGccStatus,
@@ -42,6 +42,25 @@ COUNT_LIMIT = 1_000
 # The list's order, kept on the partner's relationship row (the "book") with an index.
 BOOK_ORDER = ("company_name", "id")
 
+# The list's sortable columns: the relationship row's field each sorts on, then its id, on an
+# index that starts (partner, field, id): so every sort pages, in either direction, like the
+# default one (keyset pages; a descending sort is the ascending one read from the other end).
+SORTS = {"name": "company_name", "domain": "domain", "added": "created_at"}
+DEFAULT_SORT = "name"
+# A descending sort's page is the ascending one's, read from its other end.
+_FLIPPED = {FIRST: LAST, LAST: FIRST, NEXT: PREVIOUS, PREVIOUS: NEXT}
+DIRECT = "direct"  # the reseller filter's value for an indirect provider's own customers
+
+
+def sort_of(sort: str | None) -> tuple[str, bool]:
+    """A ``sort`` parameter (``name``, ``-domain``…) as (column, descending); anything else is
+    the default sort."""
+    sort = sort or DEFAULT_SORT
+    column, descending = sort.removeprefix("-"), sort.startswith("-")
+    if column not in SORTS:
+        return DEFAULT_SORT, False
+    return column, descending
+
 
 def _book_filter(
     *,
@@ -52,9 +71,19 @@ def _book_filter(
     domain_prefix: str | None = None,
     indirect_reseller: str | None = None,
     indirect_provider: str | None = None,
+    reseller: str | None = None,
 ) -> Q:
-    """The list's filters, on the relationship row (the fields it copies from the customer)."""
+    """The list's filters, on the relationship row (the fields it copies from the customer).
+    ``reseller`` is the page's indirect-reseller filter: a reseller's Microsoft ID, or DIRECT
+    for the provider's own customers (anything else filters nothing)."""
     where = Q()
+    if reseller == DIRECT:
+        where &= Q(indirect_reseller__isnull=True)
+    elif reseller:
+        try:
+            where &= Q(indirect_reseller__tenant_id=UUID(reseller))
+        except ValueError:
+            where &= Q(pk__in=[])  # not a reseller's ID: nothing matches
     if name_prefix is not None:  # search_text starts with the name, ends with the domain
         where &= Q(search_text__startswith=_searchable(name_prefix))
     if domain_prefix is not None:
@@ -111,6 +140,7 @@ def _customers(actor: User) -> QuerySet[Customer]:
             # The Microsoft ID of the indirect reseller the customer belongs to, if any.
             indirect_reseller_tenant_id=F("book__indirect_reseller__tenant_id"),
             indirect_reseller_name=F("book__indirect_reseller__name"),
+            added_at=F("book__created_at"),
         )
     )
 
@@ -121,29 +151,68 @@ def book_key(row: CustomerRelationship) -> tuple[str, int]:
 
 
 def customer_page(
-    *, actor: User, size: int, cursor: str | None = None, direction: str = FIRST, **filters
+    *,
+    actor: User,
+    size: int,
+    cursor: str | None = None,
+    direction: str = FIRST,
+    sort: str | None = None,
+    **filters,
 ) -> KeysetPage:
-    """One keyset page (lib.keyset) of the partner's customers by company name, searched by
-    name, domain or Microsoft ID, and filtered by qualification or validation status; the API
-    filters by the start of the name or the domain, or by the indirect reseller (its Microsoft
-    ID, or the start of its name).
+    """One keyset page (lib.keyset) of the partner's customers by company name (or another of
+    SORTS, either way), searched by name, domain or Microsoft ID, and filtered by qualification
+    or validation status (or, for an indirect provider, by indirect reseller); the API filters
+    by the start of the name or the domain, or by the indirect reseller (its Microsoft ID, or
+    the start of its name).
 
     Two reads: the page's relationship rows are found on the book's covering indexes alone
     (and, on PostgreSQL, a trigram index for a rare search), then only those rows' customers
     are read. So a book of 100,000 pages, searches and filters like one of 100."""
+    column, descending = sort_of(sort)
+    field = SORTS[column]
     rows = CustomerRelationship.objects.filter(
         _book_filter(**filters), partner_id=actor.partner_id
-    ).only(*BOOK_ORDER)
+    ).only(field, "id")
+
+    def key_of(row):
+        return getattr(row, field), row.id
+
+    if descending:
+        direction = _FLIPPED.get(direction, LAST)
     page = keyset_page(
-        rows, order=BOOK_ORDER, key_of=book_key, size=size, cursor=cursor, direction=direction
+        rows, order=(field, "id"), key_of=key_of, size=size, cursor=cursor, direction=direction
     )
+    if descending:
+        page = KeysetPage(
+            list(reversed(page.rows)),
+            next_cursor=page.previous_cursor,
+            previous_cursor=page.next_cursor,
+        )
     listed = {c.book_id: c for c in _customers(actor).filter(book_id__in=[r.id for r in page])}
     return replace(page, rows=[listed[r.id] for r in page])
 
 
-def customer_count(*, actor: User, **filters) -> tuple[int, bool]:
+EXPORT_BATCH = 1_000
+
+
+def customer_export_rows(*, actor: User, sort: str | None = None, **filters):
+    """Every customer the list shows with these filters, in its order, for the CSV export:
+    read in keyset batches of EXPORT_BATCH (two queries each), so a book of 100,000 is never
+    held in memory at once, and each batch seeks on the same index the pages do."""
+    cursor, direction = None, FIRST
+    while True:
+        page = customer_page(
+            actor=actor, size=EXPORT_BATCH, cursor=cursor, direction=direction, sort=sort, **filters
+        )
+        yield from page.rows
+        if not page.next_cursor:
+            return
+        cursor, direction = page.next_cursor, NEXT
+
+
+def customer_count(*, actor: User, sort: str | None = None, **filters) -> tuple[int, bool]:
     """How many customers ``customer_page`` pages through (up to COUNT_LIMIT), and whether there are
-    more; counted on the relationship rows alone."""
+    more; counted on the relationship rows alone (in whichever sort: ``sort`` changes nothing)."""
     rows = CustomerRelationship.objects.filter(_book_filter(**filters), partner_id=actor.partner_id)
     if not filters.get("search"):
         # In an index's order, so the LIMIT stops the scan of a big book early (a search reads

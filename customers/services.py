@@ -1,5 +1,6 @@
 """Every change to customers: creating them, and their special qualifications."""
 
+import hashlib
 import uuid
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
@@ -232,15 +233,54 @@ def customer_gcc_qualification_set(
     return customer_gcc_qualification_grant(customer=customer, code=code, now=now)
 
 
+CUSTOMER_CHANGED = (
+    "Someone changed this customer since you opened the page: here is what it is now. "
+    "Nothing was saved. Check the details below and make your change again."
+)
+NOT_YOUR_CUSTOMER = "This customer is not one of your organization's customers."
+
+
+def billing_profile_version(customer: Customer) -> str:
+    """The version of a customer's billing profile as it was read: a page or the API (its ETag,
+    the same 16 hex digits) sends it back with a change, and a change made in between refuses
+    that change (``customer_billing_profile_update``)."""
+    parts = [
+        customer.company_name,
+        customer.contact_name,
+        customer.contact_email,
+        customer.contact_phone,
+        customer.address_line,
+        customer.city,
+        customer.state,
+        customer.postal_code,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
 @transaction.atomic
 def customer_billing_profile_update(
-    *, actor: User, customer: Customer, profile: BillingProfile
+    *,
+    actor: User,
+    customer: Customer,
+    profile: BillingProfile,
+    expected_version: str | None = None,
 ) -> Customer:
     """Change a customer's company and contact details (its billing profile), validated
-    before saving; only what differs is written."""
+    before saving; only what differs is written. The domain and the Microsoft ID never change.
+
+    With ``expected_version`` (``billing_profile_version`` of the profile the person edited),
+    the change is refused with CUSTOMER_CHANGED when the profile is no longer that version:
+    compared on the locked row, so of two edits from the same version only the first saves.
+    The refusal is ``about`` the customer as it is now."""
     permissions.require(actor, Action.EDIT_CUSTOMER)
+    if not CustomerRelationship.objects.filter(
+        partner_id=actor.partner_id, customer_id=customer.pk
+    ).exists():
+        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
     _check_contact_phone(profile)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if expected_version is not None and expected_version != billing_profile_version(customer):
+        raise Refusal(RefusalCode.CUSTOMER_CHANGED, CUSTOMER_CHANGED, about=customer)
     wanted = asdict(profile)
     changed = [name for name, value in wanted.items() if getattr(customer, name) != value]
     for name in changed:

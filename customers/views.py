@@ -1,62 +1,100 @@
+import csv
 import hashlib
 import uuid
+from dataclasses import asdict
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from lib.cache import cache_get, cache_set
 from lib.keyset import FIRST
-from lib.refusals import Refusal
+from lib.refusals import Refusal, RefusalCode
 from partners import permissions
-from partners.decorators import partner_user_required
+from partners.decorators import partner_user_required, role_required
+from partners.models import PartnerType
 from partners.permissions import Action
-from partners.selectors import partner_holds_gcc
+from partners.selectors import indirect_reseller_list, partner_holds_gcc
 from validation import selectors as validation_selectors
 from validation import services as validation_services
 from validation.models import CustomerGccStatus, SpecialQualificationKind
 from validation.services import customer_validation_refusal
 
 from . import selectors
-from .forms import CustomerValidationForm
+from . import services as customer_services
+from .forms import BillingProfileForm, CustomerValidationForm
 from .models import Customer
 
 PAGE_SIZE = 25
 
 
+# The list's columns that sort, as the table heads them (customers.selectors.SORTS).
+SORT_COLUMNS = (("name", "Company"), ("domain", "Domain"), ("added", "Added"))
+
+
+def _list_filters(request) -> dict:
+    """The list's search and filters from its query string, as customer_page takes them; the
+    indirect-reseller filter only for an indirect provider."""
+    filters = {
+        "search": request.GET.get("q", "")[:200],
+        "qualification": request.GET.get("qualification", ""),
+        "status": request.GET.get("status", ""),
+    }
+    if _is_provider(request.user.partner):
+        filters["reseller"] = request.GET.get("reseller", "")[:64]
+    return filters
+
+
+def _is_provider(partner) -> bool:
+    return partner.partner_type == PartnerType.INDIRECT_PROVIDER
+
+
 @transaction.non_atomic_requests  # reads only: no BEGIN/COMMIT round trips for the busiest page
 @partner_user_required
 def customer_list(request):
-    search = request.GET.get("q", "")[:200]
-    qualification = request.GET.get("qualification", "")
-    status = request.GET.get("status", "")
-    filters = {"search": search, "qualification": qualification, "status": status}
+    filters = _list_filters(request)
     partner = request.user.partner
     holds_gcc = partner_holds_gcc(partner)
-    table, book_is_empty = _book_table(request, filters, holds_gcc=holds_gcc)
+    provider = _is_provider(partner)
+    table, book_is_empty = _book_table(request, filters, holds_gcc=holds_gcc, provider=provider)
+    export_query = request.GET.copy()
+    for name in ("page", "cursor"):
+        export_query.pop(name, None)
     return render(
         request,
         "customers/customer_list.html",
         {
             "table": table,
             "book_is_empty": book_is_empty,
-            "search": search,
-            "qualification": qualification,
-            "status": status,
+            "search": filters["search"],
+            "qualification": filters["qualification"],
+            "status": filters["status"],
+            "reseller": filters.get("reseller", ""),
+            "resellers": indirect_reseller_list(actor=request.user).order_by("name", "pk")
+            if provider
+            else [],
+            "direct": selectors.DIRECT,
+            "sort": request.GET.get("sort", ""),
+            "export_query": export_query.urlencode(),
             "status_choices": CustomerGccStatus.choices,
             "gcc": SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
             "partner": partner,  # the empty book's GCC note names an indirect provider
             "holds_gcc": holds_gcc,
+            "provider": provider,
         },
     )
 
 
-def _book_table(request, filters: dict, *, holds_gcc: bool) -> tuple[SafeString, bool]:
+def _book_table(
+    request, filters: dict, *, holds_gcc: bool, provider: bool
+) -> tuple[SafeString, bool]:
     """The list's table, page links and count, rendered, and whether the book is empty.
 
     Kept in the cache under the partner's book version, which customers.services changes with
@@ -65,23 +103,39 @@ def _book_table(request, filters: dict, *, holds_gcc: bool) -> tuple[SafeString,
     its rows until the book changes.
     """
     partner = request.user.partner  # read with the user: before the rows (_books_changed)
-    state = f"{partner.pk}:{partner.book_version}:{holds_gcc}:{request.GET.urlencode()}"
+    state = f"{partner.pk}:{partner.book_version}:{holds_gcc}:{provider}:{request.GET.urlencode()}"
     key = "book-table:" + hashlib.sha256(state.encode()).hexdigest()
     cached = cache_get(key)
     if cached is not None:
         html, book_is_empty = cached
         return mark_safe(html), book_is_empty  # noqa: S308 -- our own template rendered it
+    column, descending = selectors.sort_of(request.GET.get("sort"))
     page = selectors.customer_page(
         actor=request.user,
         size=PAGE_SIZE,
         cursor=request.GET.get("cursor"),
         direction=request.GET.get("page", FIRST),
+        sort=f"{'-' if descending else ''}{column}",
         **filters,
     )
     count, more = selectors.customer_count(actor=request.user, **filters)
     query = request.GET.copy()
     for name in ("page", "cursor"):
         query.pop(name, None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
+    base = f"{unsorted.urlencode()}&" if unsorted else ""
+    heads = [
+        {
+            "label": label,
+            "sorted": name == column,
+            "descending": name == column and descending,
+            # A sorted column's link turns it around; another's sorts by it, ascending.
+            "href": f"?{base}sort={'-' if name == column and not descending else ''}{name}",
+            "name": name,
+        }
+        for name, label in SORT_COLUMNS
+    ]
     html = render_to_string(
         "customers/_book_table.html",
         {
@@ -90,12 +144,78 @@ def _book_table(request, filters: dict, *, holds_gcc: bool) -> tuple[SafeString,
             "count_is_capped": more,
             "filtered": any(filters.values()),
             "holds_gcc": holds_gcc,
+            "provider": provider,
+            "heads": {head["name"]: head for head in heads},
             "query": f"{query.urlencode()}&" if query else "",
         },
     )
     book_is_empty = not page.rows and not any(filters.values())
     cache_set(key, (str(html), book_is_empty), settings.GCC_BOOK_PAGE_CACHE_SECONDS)
     return html, book_is_empty
+
+
+class _Echo:
+    """A file-like object whose write() returns what it is given (csv.writer over a stream)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+# A cell a spreadsheet would read as a formula (or a DDE call) starts with one of these: it is
+# written with a leading apostrophe, which spreadsheets show as text (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+EXPORT_HEADER = ["Company", "Domain", "Microsoft ID", "Special qualifications", "Validation"]
+
+
+def _export_lines(rows, *, holds_gcc: bool, provider: bool):
+    writer = csv.writer(_Echo())
+    header = [*EXPORT_HEADER, *(["Indirect reseller"] if provider else []), "Added"]
+    yield "\ufeff" + writer.writerow(header)  # the BOM: spreadsheets then read it as UTF-8
+    statuses = dict(CustomerGccStatus.choices)
+    for customer in rows:
+        if customer.has_gcc:
+            qualification = "Government Community Cloud" if holds_gcc else "(hidden)"
+        else:
+            qualification = ""
+        cells = [
+            customer.company_name,
+            customer.domain,
+            customer.tenant_id,
+            qualification,
+            statuses.get(customer.gcc_status, customer.gcc_status),
+        ]
+        if provider:
+            cells.append(customer.indirect_reseller_name or "")
+        cells.append(timezone.localtime(customer.added_at).date().isoformat())
+        yield writer.writerow([csv_cell(cell) for cell in cells])
+
+
+@transaction.non_atomic_requests  # a long read: each batch is its own short query
+@partner_user_required
+def customer_export(request):
+    """The list as it is filtered and sorted, as CSV (UTF-8 with a BOM), streamed in keyset
+    batches: 100,000 customers are never in memory at once."""
+    partner = request.user.partner
+    rows = selectors.customer_export_rows(
+        actor=request.user, sort=request.GET.get("sort"), **_list_filters(request)
+    )
+    lines = _export_lines(
+        rows, holds_gcc=partner_holds_gcc(partner), provider=_is_provider(partner)
+    )
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in lines), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _customer_or_404(request, customer_uuid) -> Customer:
@@ -195,5 +315,74 @@ def customer_validation_new(request):
         request,
         "customers/customer_validation_form.html",
         {"form": form, "customer": customer},
+        status=status,
+    )
+
+
+def _profile_initial(customer: Customer) -> dict:
+    initial = {
+        f: getattr(customer, f) for f in customer_services.BillingProfile.__dataclass_fields__
+    }
+    initial["version"] = customer_services.billing_profile_version(customer)
+    return initial
+
+
+@role_required(Action.EDIT_CUSTOMER)
+def customer_edit(request, customer_uuid):
+    """Edit the customer's company and billing profile. The form carries the version it was
+    read at: a submit after someone else's change is refused (409) with the profile as it is
+    now, and nothing is saved."""
+    customer = _customer_or_404(request, customer_uuid)
+    status, current, stale, attempted = 200, None, None, []
+    if request.method == "POST":
+        form = BillingProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                customer_services.customer_billing_profile_update(
+                    actor=request.user,
+                    customer=customer,
+                    profile=form.profile(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except Refusal as exc:
+                if exc.code == RefusalCode.NOT_YOUR_CUSTOMER:
+                    raise Http404("No such customer.") from exc
+                if exc.code == RefusalCode.CUSTOMER_CHANGED:
+                    # The form again, as it is now (its new version); what the person typed
+                    # that differs is listed beside it, to make the change again deliberately.
+                    current = exc.about
+                    attempted = [
+                        (form.fields[name].label or name.capitalize(), value)
+                        for name, value in asdict(form.profile()).items()
+                        if getattr(current, name) != value
+                    ]
+                    stale = exc.message
+                    form = BillingProfileForm(initial=_profile_initial(current))
+                else:
+                    form.add_error(exc.field, exc.message)
+                status = exc.status
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    target = field if field in form.fields else None
+                    form.add_error(target, errors)
+                status = 400
+            else:
+                messages.success(
+                    request, f"The profile of {form.cleaned_data['company_name']} was saved."
+                )
+                return redirect("customers:detail", customer_uuid=customer.uuid)
+        else:
+            status = 400
+    else:
+        form = BillingProfileForm(initial=_profile_initial(customer))
+    return render(
+        request,
+        "customers/customer_edit.html",
+        {
+            "customer": current or customer,
+            "form": form,
+            "stale": stale,
+            "attempted": attempted,
+        },
         status=status,
     )

@@ -348,6 +348,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.sweep_pending_orders_task",
         "schedule": GCC_SWEEP_INTERVAL_SECONDS,
     },
+    "renew-subscriptions": {
+        "task": "orders.tasks.renew_subscriptions_task",
+        "schedule": GCC_SWEEP_INTERVAL_SECONDS,
+    },
     "expire-relationship-requests": {
         "task": "relationships.tasks.expire_relationship_requests_task",
         "schedule": 3600.0,
@@ -370,6 +374,9 @@ CELERY_BEAT_SCHEDULE = {
 # Unset: real US business days. A number N: one business day lasts N seconds (demos, tests).
 GCC_REVIEW_BUSINESS_DAY_SECONDS = env.float("GCC_REVIEW_BUSINESS_DAY_SECONDS", default=None)
 GCC_REVIEW_BUSINESS_DAYS = 2
+# A subscription may be cancelled, and its seats reduced, this many days after its purchase
+# or renewal (orders/terms.py; days of the demo clock when it is set).
+GCC_SUBSCRIPTION_CANCEL_WINDOW_DAYS = env.int("GCC_SUBSCRIPTION_CANCEL_WINDOW_DAYS", default=7)
 GCC_SWEEP_BATCH_SIZE = env.int("GCC_SWEEP_BATCH_SIZE", default=50)
 # The review sweep decides its batches set-based (validation.services.sweep_reviews): bigger.
 GCC_SWEEP_REVIEW_BATCH_SIZE = env.int("GCC_SWEEP_REVIEW_BATCH_SIZE", default=500)

@@ -47,6 +47,8 @@ class RefusalCode(StrEnum):
     DOMAIN_TAKEN = "domain_taken"
     UNKNOWN_QUALIFICATION = "unknown_qualification"
     CONTACT_PHONE_REQUIRED = "contact_phone_required"
+    CUSTOMER_CHANGED = "customer_changed"
+    NOT_YOUR_PARTNER = "not_your_partner"
     # Orders, subscriptions and the catalog
     EMPTY_CART = "empty_cart"
     DUPLICATE_OFFER = "duplicate_offer"
@@ -66,6 +68,9 @@ class RefusalCode(StrEnum):
     NOT_YOUR_CART = "not_your_cart"
     UNKNOWN_SUBSCRIPTION_STATUS = "unknown_subscription_status"
     SUBSCRIPTION_SUSPENDED = "subscription_suspended"
+    SUBSCRIPTION_ENDED = "subscription_ended"
+    TERM_NOT_OFFERED = "term_not_offered"
+    CANCEL_WINDOW_CLOSED = "cancel_window_closed"
     OFFER_ROW_INVALID = "offer_row_invalid"
     # Emailed links (invitations, answers to a reviewer's question)
     LINK_INVALID = "link_invalid"
@@ -97,6 +102,7 @@ STATUS: dict[RefusalCode, int] = {
     RefusalCode.NOT_CUSTOMER_ADMIN: 403,
     RefusalCode.NOT_A_PARTNER_USER: 403,
     RefusalCode.NOT_YOUR_CUSTOMER: 404,
+    RefusalCode.NOT_YOUR_PARTNER: 404,
     RefusalCode.NOT_YOUR_SUBSCRIPTION: 404,
     RefusalCode.NOT_YOUR_CART: 404,
     RefusalCode.PARTNER_ID_UNKNOWN: 404,
@@ -109,10 +115,13 @@ STATUS: dict[RefusalCode, int] = {
     RefusalCode.VALIDATION_LIMIT_REACHED: 429,
     RefusalCode.ALREADY_DECIDED: 409,
     RefusalCode.DOMAIN_TAKEN: 409,
+    RefusalCode.CUSTOMER_CHANGED: 409,
     RefusalCode.USERNAME_TAKEN: 409,
     RefusalCode.LINK_EXPIRED: 410,
     RefusalCode.LINK_USED: 410,
     RefusalCode.SECOND_FACTOR_THROTTLED: 429,
+    RefusalCode.SUBSCRIPTION_ENDED: 409,
+    RefusalCode.CANCEL_WINDOW_CLOSED: 409,
     RefusalCode.LAST_SIGN_IN_FACTOR: 409,
 }
 

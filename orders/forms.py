@@ -17,6 +17,7 @@ from validation.codes import CODE_USED_UP, validation_code_list
 from validation.models import SpecialQualificationKind
 from validation.selectors import CODE_CHOICES_SHOWN
 
+from .models import BillingCycle, Term
 from .selectors import CatalogEntry
 from .services import CartLine
 
@@ -173,18 +174,45 @@ class CartForm(forms.Form):
                 max_value=MAX_FIELD_QUANTITY,
                 widget=forms.NumberInput(attrs=attrs),
             )
+            # The offer's terms and billing cycles; the service refuses a combination it
+            # doesn't sell (a month's term billed annually).
+            select = {"class": "form-select form-select-sm"}
+            if entry.refusal:
+                select["disabled"] = True
+            self.fields[f"term_{offer.offer_id}"] = forms.ChoiceField(
+                label=f"Term for {offer.name}",
+                required=False,
+                choices=[(term, Term(term).label) for term in offer.terms],
+                widget=forms.Select(attrs=select),
+            )
+            self.fields[f"billing_{offer.offer_id}"] = forms.ChoiceField(
+                label=f"Billing for {offer.name}",
+                required=False,
+                choices=[(cycle, BillingCycle(cycle).label) for cycle in offer.billing_cycles],
+                widget=forms.Select(attrs=select),
+            )
 
     @staticmethod
     def field_name(offer_id: str) -> str:
         return f"quantity_{offer_id}"
 
     def rows(self):
-        """(catalog entry, bound field) pairs, for the template."""
-        return [(entry, self[self.field_name(entry.offer.offer_id)]) for entry in self.catalog]
+        """(catalog entry, quantity, term and billing fields), for the template."""
+        return [
+            (entry, self[self.field_name(o)], self[f"term_{o}"], self[f"billing_{o}"])
+            for entry in self.catalog
+            if (o := entry.offer.offer_id)
+        ]
 
     def lines(self) -> list[CartLine]:
+        data = self.cleaned_data
         return [
-            CartLine(entry.offer.offer_id, quantity)
+            CartLine(
+                offer_id,
+                quantity,
+                term=data.get(f"term_{offer_id}") or "",
+                billing_cycle=data.get(f"billing_{offer_id}") or "",
+            )
             for entry in self.catalog
-            if (quantity := self.cleaned_data.get(self.field_name(entry.offer.offer_id)))
+            if (quantity := data.get(self.field_name(offer_id := entry.offer.offer_id)))
         ]

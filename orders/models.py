@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 from uuid import uuid4
 
 from django.conf import settings
@@ -11,6 +11,12 @@ class BillingCycle(models.TextChoices):
     ANNUAL = "annual", "Annual"
 
 
+class Term(models.TextChoices):
+    P1M = "P1M", "1 month"
+    P1Y = "P1Y", "1 year"
+    P3Y = "P3Y", "3 years"
+
+
 class Offer(models.Model):
     """An offer in the catalog. GCC offers need a GCC-validated customer and partner."""
 
@@ -21,8 +27,11 @@ class Offer(models.Model):
     name = models.CharField(max_length=200)
     product_family = models.CharField(max_length=100)
     is_gcc = models.BooleanField("GCC offer", default=False)
+    # The default term and billing cycle, and all those the offer can be bought with.
     billing_cycle = models.CharField(max_length=16, choices=BillingCycle)
     term = models.CharField(max_length=8, default="P1Y", help_text="ISO 8601 duration.")
+    supported_terms = models.JSONField(default=list, blank=True, help_text="e.g. P1M, P1Y, P3Y")
+    supported_billing_cycles = models.JSONField(default=list, blank=True)
     min_quantity = models.PositiveIntegerField(default=1)
     max_quantity = models.PositiveIntegerField(default=10000)
     unit_price = models.DecimalField(
@@ -53,6 +62,19 @@ class Offer(models.Model):
     @property
     def is_addon(self) -> bool:
         return bool(self.requires_base_families)
+
+    @property
+    def terms(self) -> list[str]:
+        """The terms it is sold with (its default first)."""
+        return _with_default_first(self.term, self.supported_terms)
+
+    @property
+    def billing_cycles(self) -> list[str]:
+        return _with_default_first(self.billing_cycle, self.supported_billing_cycles)
+
+
+def _with_default_first(default: str, supported: list) -> list[str]:
+    return [default, *(value for value in supported or [] if value != default)]
 
 
 class OrderStatus(models.TextChoices):
@@ -107,6 +129,8 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     friendly_name = models.CharField(max_length=200)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    term = models.CharField(max_length=8, choices=Term, default=Term.P1Y)
+    billing_cycle = models.CharField(max_length=16, choices=BillingCycle, default="monthly")
     # The indirect reseller credited with the sale (Partner Center's partnerIdOnRecord).
     partner_of_record = models.ForeignKey(
         "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -130,6 +154,11 @@ class OrderLine(models.Model):
 class SubscriptionStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
+    DELETED = "deleted", "Cancelled"  # Partner Center's word for a cancelled subscription
+    EXPIRED = "expired", "Expired"  # its term ended with auto-renew off
+
+
+LIVE_STATUSES = (SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED)
 
 
 class Subscription(models.Model):
@@ -152,27 +181,81 @@ class Subscription(models.Model):
     partner_of_record = models.ForeignKey(
         "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The current term (the first, or the latest renewal): its start opens the cancellation
+    # window. Empty on subscriptions from before renewals existed: their start date's midnight.
+    term_started_at = models.DateTimeField(null=True, blank=True)
+    auto_renew = models.BooleanField(default=True)
+    # A seat decrease asked for after the cancellation window: applied at the renewal.
+    scheduled_quantity = models.PositiveIntegerField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)  # cancelled or expired
 
     class Meta:
         ordering = ["friendly_name", "pk"]
+        indexes = [models.Index(fields=["status", "term_started_at"], name="subscription_term_idx")]
 
     def __str__(self) -> str:
         return self.friendly_name
 
     @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def current_term_start(self):
+        from . import terms
+
+        return self.term_started_at or terms.start_of_day(self.start_date)
+
+    @property
+    def term_ends_at(self):
+        from . import terms
+
+        return terms.term_ends_at(self.term, self.current_term_start)
+
+    @property
     def commitment_end_date(self) -> date:
-        """The commitment's last day: 30 days after the start for a month's term (P1M), else
-        the day before the start's first (or, for P3Y, third) anniversary. A term started on
-        February 29 has its anniversary on March 1 in a common year."""
-        start = self.start_date
-        if self.term == "P1M":
-            return start + timedelta(days=30)
-        year = start.year + (3 if self.term == "P3Y" else 1)
-        try:
-            anniversary = start.replace(year=year)
-        except ValueError:  # February 29, and the year is not a leap year
-            anniversary = date(year, 3, 1)
-        return anniversary - timedelta(days=1)
+        """The current term's last day (orders/terms.py)."""
+        from . import terms
+
+        return terms.last_day(self.term_ends_at)
+
+    @property
+    def cancellation_allowed_until(self):
+        from . import terms
+
+        return terms.cancellation_ends_at(self.current_term_start)
+
+
+class SubscriptionEventKind(models.TextChoices):
+    QUANTITY = "quantity", "Quantity changed"
+    QUANTITY_SCHEDULED = "quantity_scheduled", "Quantity decrease scheduled for renewal"
+    SUSPENDED = "suspended", "Suspended"
+    REACTIVATED = "reactivated", "Reactivated"
+    CANCELLED = "cancelled", "Cancelled"
+    AUTO_RENEW = "auto_renew", "Auto-renew changed"
+    RENAMED = "renamed", "Renamed"
+    RENEWED = "renewed", "Renewed"
+    EXPIRED = "expired", "Expired"
+
+
+class SubscriptionEvent(models.Model):
+    """One change to a subscription: who (none: the renewal sweep), when, from, to."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=SubscriptionEventKind)
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["subscription", "-at"], name="subscription_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.from_value} → {self.to_value}"
 
 
 class CartStatus(models.TextChoices):

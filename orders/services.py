@@ -30,7 +30,16 @@ from partners.models import Partner, PartnerType, User
 from partners.permissions import Action
 
 from .eligibility import PurchaseContext, offer_refusal
-from .models import Offer, Order, OrderLine, OrderStatus, Subscription, SubscriptionStatus
+from .models import (
+    BillingCycle,
+    Offer,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Subscription,
+    SubscriptionStatus,
+    Term,
+)
 from .selectors import order_for_submission
 
 logger = logging.getLogger(__name__)
@@ -47,6 +56,8 @@ class CartLine:
     quantity: int
     friendly_name: str = ""  # the subscription's name; blank means the offer's name
     partner_id_on_record: str = ""  # an indirect reseller's partner ID (MPN), to credit it
+    term: str = ""  # ISO 8601 (P1M, P1Y, P3Y); blank means the offer's default
+    billing_cycle: str = ""  # monthly or annual; blank means the offer's default
 
 
 PARTNER_ID_UNKNOWN = "No partner has the partner ID {mpn_id}."
@@ -135,8 +146,29 @@ def cart_check(*, lines: list[CartLine], context: PurchaseContext) -> list[tuple
         if refusal:  # the same refusal, naming the offer
             raise Refusal(refusal.code, f"{offer.name}: {refusal.message}", field=field)
         check_friendly_name_on_line(offer, line.friendly_name)
+        check_term_and_billing(offer, line)
         checked.append((offer, line))
     return checked
+
+
+def check_term_and_billing(offer: Offer, line: CartLine) -> None:
+    """The term and billing cycle must be among the offer's; a month's term bills monthly
+    (Partner Center sells no annual billing on a monthly term)."""
+    term = line.term or offer.term
+    cycle = line.billing_cycle or offer.billing_cycle
+    if term not in offer.terms:
+        raise Refusal(
+            RefusalCode.TERM_NOT_OFFERED,
+            f"{offer.name} is sold for {', '.join(offer.terms)}, not {term}.",
+            field=f"term_{offer.offer_id}",
+        )
+    if cycle not in offer.billing_cycles or (term == "P1M" and cycle != "monthly"):
+        allowed = ["monthly"] if term == "P1M" else offer.billing_cycles
+        raise Refusal(
+            RefusalCode.TERM_NOT_OFFERED,
+            f"{offer.name} on a {term} term is billed {' or '.join(allowed)}, not {cycle}.",
+            field=f"billing_{offer.offer_id}",
+        )
 
 
 @transaction.atomic
@@ -216,6 +248,8 @@ def _create_order(actor, customer, checked, submission_key, now) -> Order:
                 friendly_name=line.friendly_name.strip() or offer.name,
                 unit_price=offer.unit_price,
                 partner_of_record=of_record[line.offer_id],
+                term=line.term or offer.term,
+                billing_cycle=line.billing_cycle or offer.billing_cycle,
             )
             for offer, line in checked
         ]
@@ -254,63 +288,6 @@ def customer_relationship_end(*, actor: User, customer: Customer) -> None:
     logger.info("partner %s ended its relationship with customer %s", actor.partner_id, customer.pk)
 
 
-SUBSCRIPTION_STATUS_UNKNOWN = "Choose a subscription status: active or suspended."
-SUBSCRIPTION_SUSPENDED = (
-    "This subscription is suspended: reactivate it (status active) before changing its quantity."
-)
-
-
-@transaction.atomic
-def subscription_update(
-    *,
-    actor: User,
-    subscription: Subscription,
-    quantity: int | None = None,
-    status: str | None = None,
-    friendly_name: str | None = None,
-) -> Subscription:
-    """Change a subscription's seats, status (active/suspended) or name, within the offer's
-    bounds. Only the given fields change; the same change twice changes nothing more."""
-    permissions.require(actor, Action.PLACE_ORDERS)
-    subscription = (
-        Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
-    )
-    if not partner_manages_customer(
-        partner_id=actor.partner_id, customer_id=subscription.customer_id
-    ):
-        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
-    # A customer may have several partners: each changes only the subscriptions it ordered.
-    if not OrderLine.objects.filter(
-        pk=subscription.order_line_id, order__partner_id=actor.partner_id
-    ).exists():
-        raise Refusal(RefusalCode.NOT_YOUR_SUBSCRIPTION, NOT_YOUR_SUBSCRIPTION)
-    changes: dict = {}
-    if status is not None:
-        if status not in SubscriptionStatus.values:
-            raise Refusal(
-                RefusalCode.UNKNOWN_SUBSCRIPTION_STATUS, SUBSCRIPTION_STATUS_UNKNOWN, field="status"
-            )
-        changes["status"] = status
-    if friendly_name is not None:
-        changes["friendly_name"] = _check_friendly_name(
-            friendly_name, required=True, message=FRIENDLY_NAME_REQUIRED, field="friendly_name"
-        )
-    if quantity is not None and quantity != subscription.quantity:
-        check_quantity(subscription.offer, quantity, field="quantity")
-        if changes.get("status", subscription.status) != SubscriptionStatus.ACTIVE:
-            raise Refusal(
-                RefusalCode.SUBSCRIPTION_SUSPENDED, SUBSCRIPTION_SUSPENDED, field="quantity"
-            )
-        changes["quantity"] = quantity
-    changed = [name for name, value in changes.items() if getattr(subscription, name) != value]
-    for name in changed:
-        setattr(subscription, name, changes[name])
-    if changed:
-        subscription.save(update_fields=changed)
-        logger.info("subscription %s changed: %s", subscription.pk, ", ".join(changed))
-    return subscription
-
-
 @transaction.atomic
 def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
     """Create one subscription per line and complete the order. Safe to run again: an order
@@ -328,9 +305,10 @@ def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
             offer=line.offer,
             quantity=line.quantity,
             friendly_name=line.friendly_name,
-            billing_cycle=line.offer.billing_cycle,
-            term=line.offer.term,
+            billing_cycle=line.billing_cycle,
+            term=line.term,
             start_date=start,
+            term_started_at=now,
             partner_of_record_id=line.partner_of_record_id,
         )
     order.status = OrderStatus.COMPLETED
@@ -438,6 +416,8 @@ OFFER_FIELDS = {
     "is_gcc",
     "billing_cycle",
     "term",
+    "supported_terms",
+    "supported_billing_cycles",
     "min_quantity",
     "max_quantity",
     "unit_price",
@@ -446,6 +426,17 @@ OFFER_FIELDS = {
     "offer_id_documented",
 }
 REQUIRED_OFFER_FIELDS = {"offer_id", "name", "product_family", "billing_cycle", "unit_price"}
+
+
+def _unsupported_terms(offer: Offer) -> str:
+    """What is wrong with the offer's terms and billing cycles ("" when nothing)."""
+    terms = offer.supported_terms
+    cycles = offer.supported_billing_cycles
+    if not isinstance(terms, list) or not set(offer.terms) <= set(Term.values):
+        return f"terms must be among {', '.join(Term.values)}."
+    if not isinstance(cycles, list) or not set(offer.billing_cycles) <= set(BillingCycle.values):
+        return f"billing cycles must be among {', '.join(BillingCycle.values)}."
+    return ""
 
 
 @dataclass
@@ -486,6 +477,8 @@ def offers_import(*, rows: list[dict]) -> ImportReport:
         except ValidationError as exc:
             details = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
             raise _offer_row_error(number, details) from exc
+        if bad := _unsupported_terms(offer):
+            raise _offer_row_error(number, bad)
         prepared.append(offer)
     for offer in prepared:
         (report.updated if offer.pk else report.created).append(offer.offer_id)

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import lifecycle, services
 
 
 @shared_task
@@ -14,3 +14,8 @@ def provision_order_task(order_id: int) -> bool:
 @shared_task
 def sweep_pending_orders_task() -> list[int]:
     return services.orders_sweep_drain(batch=settings.GCC_SWEEP_BATCH_SIZE)
+
+
+@shared_task
+def renew_subscriptions_task() -> dict:
+    return lifecycle.subscriptions_renew_due()

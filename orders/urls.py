@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import relationship_views, subscription_views, views
 
 app_name = "orders"
 
@@ -20,4 +20,14 @@ urlpatterns = [
     path(f"{CUSTOMER}orders/new/", views.order_create, name="create"),
     path(f"{CUSTOMER}orders/<uuid:order_uuid>/", views.order_detail, name="detail"),
     path(f"{CUSTOMER}subscriptions/", views.subscription_list, name="subscriptions"),
+    path(
+        f"{CUSTOMER}relationship/remove/",
+        relationship_views.relationship_remove,
+        name="relationship_remove",
+    ),
+    path(
+        f"{CUSTOMER}subscriptions/<uuid:subscription_uuid>/",
+        subscription_views.subscription_detail,
+        name="subscription",
+    ),
 ]

@@ -20,7 +20,7 @@ from validation.services import customer_validation_refusal
 from . import selectors, services
 from .eligibility import PurchaseContext
 from .forms import CartForm, CustomerAccountForm, code_label
-from .models import Offer, Order
+from .models import BillingCycle, Offer, Order, Term
 
 WIZARD = "new_customer_order"
 PAGE_SIZE = 25
@@ -210,6 +210,8 @@ def new_customer_subscriptions(request):
     catalog = selectors.catalog_for(_wizard_context(request, account_form))
     data = request.POST if request.method == "POST" else None
     initial = {CartForm.field_name(k): v for k, v in wizard["quantities"].items()}
+    for offer_id, (term, cycle) in wizard.get("plans", {}).items():
+        initial |= {f"term_{offer_id}": term, f"billing_{offer_id}": cycle}
     initial["submission_key"] = wizard["submission_key"]
     form = CartForm(data, catalog=catalog, initial=initial)
     status = 200
@@ -222,6 +224,7 @@ def new_customer_subscriptions(request):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 wizard["quantities"] = {line.offer_id: line.quantity for line in lines}
+                wizard["plans"] = {line.offer_id: [line.term, line.billing_cycle] for line in lines}
                 request.session.modified = True
                 return redirect("orders:new_customer_review")
         status = 400
@@ -231,6 +234,12 @@ def new_customer_subscriptions(request):
         {"form": form, "account": account_form.cleaned_data},
         status=status,
     )
+
+
+def _plan(plan) -> dict:
+    """A wizard line's term and billing cycle (blank: the offer's defaults)."""
+    term, cycle = plan or ("", "")
+    return {"term": term, "billing_cycle": cycle}
 
 
 @role_required(Action.PLACE_ORDERS)
@@ -243,7 +252,10 @@ def new_customer_review(request):
     wizard, account_form = state
     if not wizard["quantities"]:
         return redirect("orders:new_customer_subscriptions")
-    lines = [services.CartLine(k, v) for k, v in wizard["quantities"].items()]
+    plans = wizard.get("plans", {})
+    lines = [
+        services.CartLine(k, v, **_plan(plans.get(k))) for k, v in wizard["quantities"].items()
+    ]
     offers = Offer.objects.in_bulk(list(wizard["quantities"]), field_name="offer_id")
     if request.method == "POST":
         account = account_form.cleaned_data
@@ -270,14 +282,23 @@ def new_customer_review(request):
             return redirect(
                 "orders:detail", customer_uuid=order.customer.uuid, order_uuid=order.uuid
             )
-    rows = [(offers[line.offer_id], line.quantity) for line in lines if line.offer_id in offers]
+    rows = [(offers[line.offer_id], line) for line in lines if line.offer_id in offers]
     return render(
         request,
         "orders/new_customer_review.html",
         {
             "account": account_form.cleaned_data,
-            "rows": [(offer, qty, offer.unit_price * qty) for offer, qty in rows],
-            "monthly_total": sum(offer.unit_price * qty for offer, qty in rows),
+            "rows": [
+                (
+                    offer,
+                    line.quantity,
+                    offer.unit_price * line.quantity,
+                    f"{Term(line.term or offer.term).label}, billed "
+                    f"{BillingCycle(line.billing_cycle or offer.billing_cycle).label.lower()}",
+                )
+                for offer, line in rows
+            ],
+            "monthly_total": sum(offer.unit_price * line.quantity for offer, line in rows),
             "submission_key": wizard["submission_key"],
         },
         status=400 if request.method == "POST" else 200,

@@ -19,13 +19,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from customers.models import Customer, CustomerRelationship
-from customers.services import customer_relationship_add
+from customers.services import customer_relationship_add, customer_relationship_remove
 from lib.locks import lock_for_transaction
 from lib.refusals import Refusal, RefusalCode
 from ops.notifications import notify_on_commit
 from partners import permissions
 from partners.models import Partner, PartnerType, User
 from partners.permissions import Action
+from validation.models import (
+    OPEN_STATES,
+    SpecialQualification,
+    ValidationRequest,
+)
+from validation.selectors import customer_gcc_status_expression
 
 from .models import RelationshipRequest, RelationshipRequestStatus
 
@@ -294,3 +300,64 @@ def relationship_request_effective_status(
     if request.status == Status.PENDING and now > request.expires_at:
         return Status.EXPIRED
     return request.status
+
+
+# --- The customer's admin center: its qualifications, and removing a partner -----------------
+
+NOT_YOUR_PARTNER = "This partner does not manage your organization (any more)."
+PARTNER_REMOVED = (
+    "{partner} no longer manages your organization: its reseller relationship and delegated "
+    "admin rights ended. Subscriptions bought through {partner} stay active, and billed, until "
+    "they are cancelled: ask {partner} or Microsoft support to cancel them."
+)
+
+
+def customer_admin_gcc_status(*, actor: User) -> str:
+    """The customer admin's organization's GCC standing (a CustomerGccStatus), as its partners'
+    lists show it."""
+    return (
+        Customer.objects.filter(pk=actor.customer_id)
+        .annotate(status=customer_gcc_status_expression())
+        .values_list("status", flat=True)
+        .get()
+    )
+
+
+def customer_admin_qualification_list(*, actor: User) -> QuerySet[SpecialQualification]:
+    """The special qualifications the customer admin's organization holds."""
+    return SpecialQualification.objects.filter(customer_id=actor.customer_id).order_by("pk")
+
+
+def customer_admin_open_request_list(*, actor: User) -> QuerySet[ValidationRequest]:
+    """GCC validation requests a partner submitted for the organization that are still open
+    (under review, or waiting for information), oldest first, with the partner."""
+    return (
+        ValidationRequest.objects.filter(customer_id=actor.customer_id, status__in=OPEN_STATES)
+        .select_related("partner")
+        .order_by("submitted_at", "pk")
+    )
+
+
+@transaction.atomic
+def customer_partner_remove(*, actor: User, partner_tenant_id) -> Partner:
+    """The customer's global admin ends a partner's reseller relationship with the
+    organization (Microsoft 365 admin center > Partner relationships): the customer leaves
+    that partner's list and the partner's agents can no longer reach it; its history (orders,
+    subscriptions, validation requests) stays.
+
+    Not refused while the partner's subscriptions are active, unlike the partner's side
+    (orders.services.customer_relationship_end): the tenant belongs to the customer, who must
+    be able to let a partner go at any time; those subscriptions stay until cancelled (the
+    page says so). NOT_YOUR_PARTNER (a 404) for a partner that does not manage it."""
+    if not getattr(actor, "customer_id", None) or not actor.is_customer_admin:
+        raise Refusal(RefusalCode.NOT_CUSTOMER_ADMIN, NOT_CUSTOMER_ADMIN)
+    customer = Customer.objects.select_for_update().get(pk=actor.customer_id)
+    try:
+        partner_tenant_id = UUID(str(partner_tenant_id))
+        relationship = CustomerRelationship.objects.select_related("partner").get(
+            customer=customer, partner__tenant_id=partner_tenant_id
+        )
+    except (ValueError, CustomerRelationship.DoesNotExist) as exc:
+        raise Refusal(RefusalCode.NOT_YOUR_PARTNER, NOT_YOUR_PARTNER) from exc
+    customer_relationship_remove(partner_id=relationship.partner_id, customer=customer)
+    return relationship.partner

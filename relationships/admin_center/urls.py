@@ -8,5 +8,6 @@ app_name = "admin_center"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("partners/<uuid:partner_tenant_id>/remove/", views.partner_remove, name="partner_remove"),
     path("relationships/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -1,8 +1,10 @@
 """The customer's side: a small admin center where a customer's global admin answers reseller
 relationship invitations and sees which partners manage the organization."""
 
+from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from lib.refusals import Refusal, RefusalCode
@@ -94,11 +96,46 @@ def home(request):
     """The customer admin's organization and the partners that manage it."""
     if not request.user.is_customer_admin:
         return _not_customer_admin(request)
+    actor = request.user
     return render(
         request,
         "relationships/admin_center/home.html",
         {
-            "customer": relationships.customer_for_admin(actor=request.user),
-            "relationships": relationships.customer_relationship_list(actor=request.user),
+            "customer": relationships.customer_for_admin(actor=actor),
+            "relationships": relationships.customer_relationship_list(actor=actor),
+            "gcc_status": relationships.customer_admin_gcc_status(actor=actor),
+            "qualifications": relationships.customer_admin_qualification_list(actor=actor),
+            "open_requests": relationships.customer_admin_open_request_list(actor=actor),
         },
+    )
+
+
+@login_required
+def partner_remove(request, partner_tenant_id):
+    """Confirm, then end one partner's reseller relationship with the organization."""
+    user = request.user
+    if not user.is_customer_admin:
+        return _not_customer_admin(request)
+    relationship = (
+        relationships.customer_relationship_list(actor=user)
+        .filter(partner__tenant_id=partner_tenant_id)
+        .first()
+    )
+    if relationship is None:
+        raise Http404("This partner does not manage your organization.")
+    if request.method == "POST":
+        try:
+            partner = relationships.customer_partner_remove(
+                actor=user, partner_tenant_id=partner_tenant_id
+            )
+        except Refusal as exc:
+            if exc.code == RefusalCode.NOT_CUSTOMER_ADMIN:
+                return _not_customer_admin(request)
+            raise Http404(exc.message) from exc  # removed meanwhile: NOT_YOUR_PARTNER
+        messages.success(request, relationships.PARTNER_REMOVED.format(partner=partner.name))
+        return redirect("admin_center:home")
+    return render(
+        request,
+        "relationships/admin_center/partner_remove.html",
+        {"relationship": relationship, "customer": user.customer},
     )

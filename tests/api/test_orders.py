@@ -1,6 +1,9 @@
 """Offers, customer offers, orders and subscriptions."""
 
+from datetime import datetime, timedelta
+
 import pytest
+from django.utils import timezone
 
 from orders.models import Offer, Order, OrderStatus, Subscription
 from orders.services import order_provision
@@ -240,7 +243,7 @@ def test_patch_quantity_status_and_name(seller_api, gcc_customer, subscription):
 
 @pytest.mark.parametrize(
     ("body", "code"),
-    [({"quantity": 0}, 2002), ({"quantity": 10001}, 2002), ({"status": "deleted"}, 3000)],
+    [({"quantity": 0}, 2002), ({"quantity": 10001}, 2002), ({"status": "paused"}, 3000)],
 )
 def test_patch_refusals(seller_api, gcc_customer, subscription, body, code):
     response = seller_api.patch(sub_path(gcc_customer, subscription), body)
@@ -267,3 +270,51 @@ def test_unknown_subscription_is_404(seller_api, gcc_customer):
 def test_order_status_is_pending_until_provisioned(seller_api, gcc_customer):
     seller_api.post(orders_path(gcc_customer), order_body((G3, 5)))
     assert Order.objects.get().status == OrderStatus.PENDING
+
+
+def test_a_subscription_says_its_term_window_and_what_it_allows(
+    seller_api, gcc_customer, subscription
+):
+    body = seller_api.get(sub_path(gcc_customer, subscription)).body
+    assert body["autoRenewEnabled"] is True and body["actions"] == ["edit", "cancel"]
+    assert body["termDuration"] == "P1Y" and body["billingCycle"] == "monthly"
+    until = datetime.fromisoformat(body["cancellationAllowedUntilDate"].replace("Z", "+00:00"))
+    assert until == subscription.cancellation_allowed_until
+
+
+def test_patch_auto_renew_and_cancel_within_the_window(seller_api, gcc_customer, subscription):
+    path = sub_path(gcc_customer, subscription)
+    off = seller_api.patch(path, {"autoRenewEnabled": False})
+    assert off.status_code == 200 and off.body["autoRenewEnabled"] is False
+    cancelled = seller_api.patch(path, {"status": "deleted"})
+    assert cancelled.status_code == 200 and cancelled.body["status"] == "deleted"
+    assert cancelled.body["actions"] == []
+    again = seller_api.patch(path, {"quantity": 30})
+    assert again.status_code == 409 and "cancelled on" in again.body["description"]
+
+
+def test_cancel_after_the_window_is_409_with_the_date(seller_api, gcc_customer, subscription):
+    Subscription.objects.filter(pk=subscription.pk).update(
+        term_started_at=timezone.now() - timedelta(days=8)
+    )
+    path = sub_path(gcc_customer, subscription)
+    assert seller_api.get(path).body["actions"] == ["edit"]
+    refused = seller_api.patch(path, {"status": "deleted"})
+    assert refused.status_code == 409
+    assert "The cancellation window closed on" in refused.body["description"]
+    scheduled = seller_api.patch(path, {"quantity": 10})
+    assert scheduled.status_code == 200 and scheduled.body["quantity"] == 25  # at the renewal
+
+
+def test_an_order_line_chooses_its_term_and_billing_cycle(seller_api, gcc_customer):
+    body = order_body((G3, 5))
+    body["LineItems"][0] |= {"TermDuration": "P3Y", "BillingCycle": "annual"}
+    placed = seller_api.post(orders_path(gcc_customer), body)
+    assert placed.status_code == 201, placed.body
+    assert placed.body["lineItems"][0]["termDuration"] == "P3Y"
+    order_provision(order_id=Order.objects.get().pk)
+    sub = Subscription.objects.get()
+    assert (sub.term, sub.billing_cycle) == ("P3Y", "annual")
+    body["LineItems"][0] |= {"TermDuration": "P1M"}
+    refused = seller_api.post(orders_path(gcc_customer), body)
+    assert refused.status_code == 400 and "billed monthly" in refused.body["description"]

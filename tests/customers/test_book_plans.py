@@ -106,6 +106,16 @@ CASES = [
     ("first", {"qualification": "none"}),
     ("first", {"name_prefix": "City 07"}),
     ("first", {"domain_prefix": "tailspin99"}),
+    # The list's other sorts, either way, and an indirect provider's reseller filter.
+    ("first", {"sort": "-name"}),
+    (LAST, {"sort": "-name"}),
+    ("first", {"sort": "domain"}),
+    ("first", {"sort": "-domain"}),
+    ("first", {"sort": "added"}),
+    ("first", {"sort": "-added"}),
+    ("first", {"sort": "-domain", "status": "pending"}),
+    ("first", {"reseller": "direct"}),
+    ("first", {"reseller": str(uuid.uuid4())}),
 ]
 
 
@@ -121,6 +131,9 @@ def test_the_list_reads_indexes_only(seller):
         (PREVIOUS, {"cursor": middle}),
         (NEXT, {"cursor": middle, "status": "validated"}),
         (NEXT, {"cursor": middle, "name_prefix": "City"}),
+        (NEXT, {"cursor": middle, "sort": "-name"}),
+        (PREVIOUS, {"cursor": middle, "sort": "-name"}),
+        (NEXT, {"cursor": cursor_for(("tailspin5001.onmicrosoft.com", 5001)), "sort": "domain"}),
     ]
     found = {
         f"{direction} {filters}": plans_of(page(seller, direction, **filters))

@@ -12,6 +12,7 @@ from playwright.sync_api import sync_playwright
 from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LEDGER, Person, Scenario
 
 load_catalog = importlib.import_module("orders.migrations.0002_load_catalog")
+catalog_terms = importlib.import_module("orders.migrations.0007_terms_backfill")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -50,6 +51,7 @@ def offer_catalog(transactional_db):
 
     if not Offer.objects.exists():
         load_catalog.load(django_apps, schema_editor=None)
+        catalog_terms.offer_terms(django_apps)
 
 
 @pytest.fixture

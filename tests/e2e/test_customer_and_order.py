@@ -79,7 +79,7 @@ def test_sales_agent_validates_creates_and_orders_for_a_gcc_customer(person, cel
     page.get_by_role("button", name="Next: Review").click()
 
     sam.check("review")
-    expect(page.get_by_role("row", name=f"{G3} 25 $500.00")).to_be_visible()
+    expect(page.get_by_role("row", name=f"{G3} 1 year, billed monthly 25 $500.00")).to_be_visible()
     page.get_by_role("button", name="Submit").click()
 
     sam.check("order-submitted")

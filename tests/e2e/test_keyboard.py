@@ -150,7 +150,7 @@ def test_keyboard_only_validates_creates_and_orders(person, celery_worker):
     keys.type_into(page.get_by_label(exactly(G3)), "25")
     keys.activate(page.get_by_role("button", name="Next: Review"))
     sam.check("review")
-    expect(page.get_by_role("row", name=f"{G3} 25 $500.00")).to_be_visible()
+    expect(page.get_by_role("row", name=f"{G3} 1 year, billed monthly 25 $500.00")).to_be_visible()
     keys.activate(page.get_by_role("button", name="Submit", exact=True))
     sam.check("order-submitted")
 

@@ -12,6 +12,7 @@ from validation.models import SpecialQualification
 from ..factories import CustomerFactory, UserFactory, customer_request_data, gcc_partner, manage
 
 load_catalog = importlib.import_module("orders.migrations.0002_load_catalog")
+catalog_terms = importlib.import_module("orders.migrations.0007_terms_backfill")
 
 G3 = "Office 365 G3 GCC"
 E3 = "Office 365 E3"
@@ -25,6 +26,7 @@ def offer_catalog(django_db_blocker):
     with django_db_blocker.unblock():
         if not Offer.objects.exists():
             load_catalog.load(django_apps, schema_editor=None)
+            catalog_terms.offer_terms(django_apps)
 
 
 @pytest.fixture

@@ -87,6 +87,18 @@ def test_import_csv(tmp_path):
     assert (offer.is_gcc, offer.billing_cycle, offer.max_quantity) == (True, "annual", 500)
 
 
+def test_import_takes_the_terms_and_billing_cycles_an_offer_is_sold_with(tmp_path):
+    path = tmp_path / "offers.csv"
+    path.write_text(
+        "offer_id,name,product_family,billing_cycle,term,supported_terms,"
+        "supported_billing_cycles,unit_price\n"
+        "csv-2,Visio Plan 2 for GCC,Visio Government,annual,P1Y,P1M;P1Y;P3Y,monthly;annual,15\n"
+    )
+    run(path)
+    offer = Offer.objects.get(offer_id="csv-2")
+    assert offer.terms == ["P1Y", "P1M", "P3Y"] and offer.billing_cycles == ["annual", "monthly"]
+
+
 @pytest.mark.parametrize(
     "rows,message",
     [
@@ -118,6 +130,19 @@ def test_import_csv(tmp_path):
             "minimum quantity must not exceed the maximum",
         ),
         ([{"offer_id": "x", "colour": "red"}], r"unknown field\(s\) colour"),
+        (
+            [
+                {
+                    "offer_id": "x",
+                    "name": "X",
+                    "product_family": "F",
+                    "billing_cycle": "monthly",
+                    "unit_price": "1",
+                    "supported_terms": ["P1Y", "P5Y"],
+                }
+            ],
+            "terms must be among P1M, P1Y, P3Y",
+        ),
     ],
 )
 def test_a_bad_row_imports_nothing(tmp_path, rows, message):

@@ -33,7 +33,9 @@ from django.urls import reverse
 
 from customers.models import Customer
 from lib.refusals import RefusalCode
-from orders.services import NOT_YOUR_SUBSCRIPTION, subscription_update
+from orders.lifecycle import subscription_update
+from orders.models import Subscription
+from orders.services import NOT_YOUR_SUBSCRIPTION
 from partners.models import ResellerQualification, Role
 from partners.permissions import REFUSALS, Action, role_refusal
 from relationships.models import RelationshipRequest
@@ -396,6 +398,13 @@ TABLE: dict[str, Page] = {
     ),
     # --- Customer admin center -----------------------------------------------------------------
     "admin_center:home": Page(CUSTOMER_ADMIN, owner_shows=("A customer name", "A partner name")),
+    # The customer's global admin removes one of its partners (the partner's Microsoft ID).
+    "admin_center:partner_remove": Page(
+        CUSTOMER_ADMIN,
+        TENANT,  # another organization's admin gets a 404: tests/relationships
+        fill=lambda w: [{"partner_tenant_id": w.a.partner.tenant_id}],
+        owner_shows=("A partner name",),
+    ),
     # --- Partner workspace ---------------------------------------------------------------------
     "home": Page(PARTNER, owner_shows=("A partner name",)),
     "profile": Page(PARTNER, owner_shows=("A partner name", "A partner tenant")),
@@ -447,6 +456,46 @@ TABLE: dict[str, Page] = {
         owner_post_to=lambda w: reverse("api_tokens:list"),
     ),
     "customers:list": Page(PARTNER, owner_shows=("A customer name", "A GCC customer name")),
+    # Streamed CSV: the sweep reads no streaming body (tests/customers/test_customer_day_two.py
+    # checks what it holds, and that partner B's export has none of A's customers).
+    "customers:export": Page(PARTNER),
+    "customers:edit": Page(
+        PARTNER,
+        TENANT,
+        fill=lambda w: [{"customer_uuid": w.customer.uuid}, {"customer_uuid": w.gcc_customer.uuid}],
+        owner_shows=("A customer name", "A customer tenant"),
+        roles=tuple(
+            RoleCheck(
+                Role.SALES_AGENT,
+                method,
+                403,
+                role_refusal(Action.EDIT_CUSTOMER).message,
+                data={"company_name": "Renamed by a sales agent"},
+                unchanged=lambda w: (
+                    Customer.objects.get(pk=w.customer.pk).company_name == w.customer.company_name
+                ),
+            )
+            for method in ("get", "post")
+        ),
+    ),
+    "orders:relationship_remove": Page(
+        PARTNER,
+        TENANT,
+        fill=customer_kw,
+        owner_shows=("A customer name",),
+        roles=tuple(
+            RoleCheck(
+                role,
+                method,
+                403,
+                REFUSALS[Action.REMOVE_RELATIONSHIP],
+                data={},
+                unchanged=lambda w: w.customer.relationships.filter(partner=w.a.partner).exists(),
+            )
+            for role in (Role.SALES_AGENT, Role.HELPDESK_AGENT)
+            for method in ("get", "post")
+        ),
+    ),
     "orders:new_customer": Page(
         PARTNER,
         # B posts A's validation code: an invalid choice, nothing created.
@@ -603,6 +652,34 @@ TABLE: dict[str, Page] = {
         shared=shared_kw,
         owner_shows=("A customer name",),
         shared_owner_shows=("A subscription name on the shared customer",),
+    ),
+    "orders:subscription": Page(
+        PARTNER,
+        TENANT,
+        fill=lambda w: [
+            {"customer_uuid": w.customer.uuid, "subscription_uuid": w.subscription.uuid}
+        ],
+        # B's own customers (the shared one included) with A's subscription: still a 404.
+        mixed=lambda w: [
+            {"customer_uuid": w.b_customer.uuid, "subscription_uuid": w.subscription.uuid},
+            {
+                "customer_uuid": w.shared_customer.uuid,
+                "subscription_uuid": w.shared_subscription.uuid,
+            },
+        ],
+        data=lambda w: {"action": "suspend"},
+        owner_shows=("A customer name",),
+        roles=(
+            RoleCheck(
+                Role.HELPDESK_AGENT,
+                "post",
+                403,
+                data={"action": "suspend"},
+                unchanged=lambda w: (
+                    Subscription.objects.get(pk=w.subscription.pk).status == "active"
+                ),
+            ),
+        ),
     ),
     "orders:new_customer_subscriptions": Page(
         PARTNER, owner_get=302, roles=helpdesk_refused("get", "post", data={})
@@ -1091,7 +1168,7 @@ def test_other_partner_cannot_change_a_subscription_of_a_shared_customer(world):
     changed = subscription_update(
         actor=world.a.global_admin, subscription=world.shared_subscription, status="suspended"
     )
-    assert changed.status == "suspended"
+    assert changed.subscription.status == "suspended"
 
 
 def assert_world_untouched(w: World):

@@ -11,6 +11,9 @@ BOOLEAN_FIELDS = {"is_gcc", "is_active", "offer_id_documented"}
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no", ""}
 
 
+LIST_FIELDS = {"requires_base_families", "supported_terms", "supported_billing_cycles"}
+
+
 def _csv_rows(path: Path) -> list[dict]:
     rows = []
     with path.open(newline="", encoding="utf-8") as handle:
@@ -20,11 +23,8 @@ def _csv_rows(path: Path) -> list[dict]:
                 if value not in TRUE | FALSE:
                     raise CommandError(f"Row {number}: {name} must be true or false.")
                 row[name] = value in TRUE
-            if "requires_base_families" in row:
-                families = row["requires_base_families"]
-                row["requires_base_families"] = [
-                    f.strip() for f in families.split(";") if f.strip()
-                ]
+            for name in LIST_FIELDS & set(row):
+                row[name] = [item.strip() for item in row[name].split(";") if item.strip()]
             rows.append(row)
     return rows
 
@@ -33,7 +33,9 @@ class Command(BaseCommand):
     help = (
         "Create or update catalog offers from a CSV or JSON file (by offer_id). Columns: "
         "offer_id, name, product_family, is_gcc, billing_cycle (monthly|annual), term, "
-        "min_quantity, max_quantity, unit_price, requires_base_families (';'-separated in CSV), "
+        "supported_terms (P1M;P1Y;P3Y), supported_billing_cycles (monthly;annual), "
+        "min_quantity, max_quantity, unit_price, requires_base_families (lists are "
+        "';'-separated in CSV), "
         "is_active (false retires the offer). One bad row saves nothing."
     )
 
