@@ -7,7 +7,6 @@ from them; the tests check every answer against the document). The reference's c
 Input serializers are matched case-insensitively (``keys.match_keys``).
 """
 
-import hashlib
 from dataclasses import asdict
 from datetime import UTC, datetime, time
 
@@ -15,7 +14,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 
-from customers.services import BillingProfile, CustomerDetails
+from customers.services import BillingProfile, CustomerDetails, billing_profile_version
 from lib.ascii import is_whole_number
 from lib.domains import normalized, validate_initial_domain
 from lib.formfields import PHONE_INVALID, PHONE_REGEX
@@ -295,17 +294,8 @@ class AddressSerializer(serializers.Serializer):  # a Customer: its address and 
 
 
 def billing_etag(customer) -> str:
-    parts = [
-        customer.company_name,
-        customer.contact_name,
-        customer.contact_email,
-        customer.contact_phone,
-        customer.address_line,
-        customer.city,
-        customer.state,
-        customer.postal_code,
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+    """The billing profile's ETag: its version, as the portal's edit page carries it."""
+    return billing_profile_version(customer)
 
 
 def customer_uri(customer) -> str:

@@ -250,21 +250,34 @@ def _customer_request(admin: User, name: str, domain: str, *, customer=None, **e
     )
 
 
-def _customer(admin: User, name: str, prefix: str, *, code=None) -> Customer:
+# A commercial company's own address and contact (not a county's, not .gov).
+COMMERCIAL_DETAILS = {
+    "address_line": "410 Harbor Way, Suite 300",
+    "city": "Baltimore",
+    "state": "MD",
+    "postal_code": "21230",
+    "contact_name": "Jordan Lee",
+    "contact_phone": "+1 410 555 0142",
+}
+
+
+def _customer(admin: User, name: str, prefix: str, *, code=None, commercial=False) -> Customer:
     existing = Customer.objects.filter(domain=f"{prefix}.onmicrosoft.com").first()
     if existing:
         return existing
+    if commercial:
+        contact = {**COMMERCIAL_DETAILS, "contact_email": f"it@{prefix}.example.com"}
+    else:
+        contact = {
+            **CUSTOMER_ADDRESS,
+            "postal_code": "62701",
+            "contact_name": "Casey Morgan",
+            "contact_email": f"it@{prefix}.example.gov",
+            "contact_phone": "+1 217 555 0100",
+        }
     return customer_create(
         actor=admin,
-        details=CustomerDetails(
-            company_name=name,
-            domain=f"{prefix}.onmicrosoft.com",
-            **CUSTOMER_ADDRESS,
-            postal_code="62701",
-            contact_name="Casey Morgan",
-            contact_email=f"it@{prefix}.example.gov",
-            contact_phone="+1 217 555 0100",
-        ),
+        details=CustomerDetails(company_name=name, domain=f"{prefix}.onmicrosoft.com", **contact),
         qualification="GovernmentCommunityCloud" if code else "",
         validation_code_id=code.pk if code else None,
     )
@@ -303,7 +316,7 @@ def _seed_gcc_customers(*, password: str) -> list[Login]:
         tailspin, lincoln, {"Office 365 G3 GCC": 120, "Power BI Pro for Government (GCC)": 15}
     )
     _approved_code(tailspin, "State of Franklin Department of Health", "health.franklin.gov")
-    _customer(tailspin, "Harbor Analytics LLC", "harboranalytics")
+    _customer(tailspin, "Harbor Analytics LLC", "harboranalytics", commercial=True)
     riverside = _customer(tailspin, "Riverside Transit District", "riversidetransit")
     pending = _customer_request(
         tailspin,

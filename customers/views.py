@@ -24,10 +24,16 @@ from partners.permissions import Action
 from partners.selectors import indirect_reseller_list, partner_holds_gcc
 from validation import selectors as validation_selectors
 from validation import services as validation_services
-from validation.models import CustomerGccStatus, SpecialQualificationKind
+from validation.intake import resubmission_initial, resubmission_notice
+from validation.models import (
+    CustomerGccStatus,
+    RequestKind,
+    SpecialQualificationKind,
+    ValidationRequest,
+)
 from validation.services import customer_validation_refusal
 
-from . import selectors
+from . import drafts, selectors
 from . import services as customer_services
 from .forms import BillingProfileForm, CustomerValidationForm
 from .models import Customer
@@ -249,9 +255,9 @@ def customer_detail(request, customer_uuid):
 
 def _customer_initial(request, customer) -> dict:
     initial = {"submission_key": uuid.uuid4()}
-    partner = request.user.partner
-    if partner.indirect_provider_id is None:
-        initial["tenant_id"] = partner.tenant_id  # an indirect reseller must look its up itself
+    # The transacting partner's commercial tenant: an indirect reseller's provider's, the only
+    # one the form accepts (the profile names it too).
+    initial["tenant_id"] = request.user.partner.transacting_partner.tenant_id
     if customer is not None:
         initial.update(
             organization_name=customer.company_name,
@@ -276,7 +282,23 @@ def customer_validation_new(request):
             actor=request.user, submission_key=request.POST.get("submission_key")
         )
         if earlier:
-            return redirect("validation:detail", request_uuid=earlier.uuid)
+            return redirect(reverse("validation:detail", args=[earlier.uuid]) + "?submitted=1")
+    # A rejected request resubmitted (its page's Resubmit button): the form prefilled from it.
+    resubmit = request.GET.get("resubmit")
+    try:
+        resubmitted = resubmit and validation_selectors.validation_request_for_resubmission(
+            actor=request.user, request_uuid=resubmit
+        )
+    except ValidationRequest.DoesNotExist as exc:
+        raise Http404("No such validation request.") from exc
+    if resubmitted and (
+        problem := validation_services.resubmission_refusal(
+            actor=request.user, earlier=resubmitted, kind=RequestKind.CUSTOMER, customer=customer
+        )
+    ):
+        newer = validation_services.resubmitted_as(problem)
+        context = {"message": problem.message, "vr": resubmitted, "newer": newer}
+        return render(request, "validation/resubmit_refused.html", context, status=problem.status)
     refusal = customer_validation_refusal(actor=request.user, customer=customer)
     if refusal:
         return render(
@@ -288,9 +310,14 @@ def customer_validation_new(request):
             },
             status=403,
         )
-    form = CustomerValidationForm(
-        request.POST or None, initial=_customer_initial(request, customer)
-    )
+    initial = _customer_initial(request, customer)
+    if request.GET.get("from") == "add-customer":  # the detour from Add customer's dialog
+        initial |= drafts.validation_initial(request.session)
+    if resubmitted:
+        initial |= resubmission_initial(resubmitted)
+        if request.method != "POST":
+            messages.info(request, resubmission_notice(resubmitted))
+    form = CustomerValidationForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -300,16 +327,14 @@ def customer_validation_new(request):
                     submission_key=form.cleaned_data["submission_key"],
                     intake=form.intake(),
                     customer=customer,
+                    resubmission_of=resubmitted or None,
                 )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
-                messages.success(
-                    request,
-                    "The customer validation request was submitted. Microsoft answers within "
-                    "two business days and may contact the customer.",
-                )
-                return redirect("validation:detail", request_uuid=created.uuid)
+                # Its page says so while it is open (not a message that outlives the decision).
+                url = reverse("validation:detail", args=[created.uuid])
+                return redirect(f"{url}?submitted=1")
         status = 400
     return render(
         request,

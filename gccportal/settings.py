@@ -416,6 +416,11 @@ LOGGING = {
 }
 
 # --- Links in emails ----------------------------------------------------------------------
+# Where the Questions page and the emails send people for help with a validation (invented:
+# this portal is not Microsoft's; set your own team's address).
+GCC_VALIDATION_SUPPORT_EMAIL = env.str(
+    "GCC_VALIDATION_SUPPORT_EMAIL", default="gcc-validation-support@microsoft.test"
+)
 GCC_SITE_URL = env.str("GCC_SITE_URL", default="http://localhost:8000").rstrip("/")
 OTP_WEBAUTHN_RP_ID = urlsplit(GCC_SITE_URL).hostname
 OTP_WEBAUTHN_ALLOWED_ORIGINS = [GCC_SITE_URL]

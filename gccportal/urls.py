@@ -67,6 +67,8 @@ urlpatterns = [
     path("settings/security/", include("partners.security_urls")),
     path("settings/", include("partners.urls")),
     path("validation/", include("validation.urls")),
+    path("help/", include("validation.help_urls")),
+    path("notifications/", include("ops.notification_urls")),
     path("admin/", admin.site.urls),
     path("v1/", include("api.urls")),
 ]

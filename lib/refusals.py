@@ -92,6 +92,10 @@ class RefusalCode(StrEnum):
     LAST_SIGN_IN_FACTOR = "last_sign_in_factor"
     # Any free text
     NUL_IN_TEXT = "nul_in_text"
+    # Resubmitting a rejected request
+    NOT_REJECTED = "not_rejected"
+    ALREADY_RESUBMITTED = "already_resubmitted"
+    RESUBMISSION_MISMATCH = "resubmission_mismatch"
 
 
 # The HTTP status a refusal answers by default (a door may answer its own, see api.errors);
@@ -114,6 +118,8 @@ STATUS: dict[RefusalCode, int] = {
     RefusalCode.REQUEST_ALREADY_OPEN: 409,
     RefusalCode.VALIDATION_LIMIT_REACHED: 429,
     RefusalCode.ALREADY_DECIDED: 409,
+    RefusalCode.NOT_REJECTED: 409,
+    RefusalCode.ALREADY_RESUBMITTED: 409,
     RefusalCode.DOMAIN_TAKEN: 409,
     RefusalCode.CUSTOMER_CHANGED: 409,
     RefusalCode.USERNAME_TAKEN: 409,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -75,3 +76,31 @@ class QueueProbe(models.Model):
 
     def __str__(self) -> str:
         return f"probe {self.label}#{self.seq}"
+
+
+class PortalNotification(models.Model):
+    """The portal's copy of an email a user waits for (ops/notifications.py records both):
+    the bell's unread count, the notifications list. One per (user, email key)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_notifications"
+    )
+    key = models.CharField(max_length=200, help_text="The email's key (EmailNotification.key).")
+    title = models.CharField(max_length=255)
+    link = models.CharField(max_length=500, blank=True, help_text="A portal path, or blank.")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["user", "read_at", "-created_at"], name="ops_portalnotif_unread_idx"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="portal_notification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} for {self.user} ({'read' if self.read_at else 'unread'})"

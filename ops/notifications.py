@@ -24,27 +24,36 @@ with exponential backoff (by the task, and by the beat sweep ``send_pending_emai
 broker was down or the retries ran out) until ``GCC_EMAIL_MAX_ATTEMPTS``; then the row is
 marked failed. If a worker dies between handing the message to the SMTP server and recording
 it, the row is sent again after ``STALE_CLAIM`` (at least once for that crash, never otherwise).
+
+The portal's notifications (the bell, ``ops/notification_views.py``) are recorded here too, with
+the email: for the event templates of ``PORTAL_TEMPLATES``, each recipient address that belongs
+to an active user account gets a ``PortalNotification`` (title: the rendered subject; link: the
+first portal path of ``PORTAL_LINK_KEYS`` in the context). Once per (user, key), like the email.
 """
 
 import json
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from lib.queue import enqueue_on_commit
 from lib.sweeps import drain, sweep_time_budget
 
-from .models import EmailNotification, EmailStatus
+from .models import EmailNotification, EmailStatus, PortalNotification
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +115,7 @@ def notify_on_commit(
         from .tasks import send_email_task
 
         enqueue_on_commit(send_email_task, notification.pk)
+        _portal_record([notification])
     return notification
 
 
@@ -158,7 +168,93 @@ def notify_many_on_commit(emails: Iterable[Email]) -> list[EmailNotification]:
         from .tasks import send_emails_task
 
         enqueue_on_commit(send_emails_task, [row.pk for row in new])
+        _portal_record(new)
     return new
+
+
+# --- The portal's notifications (the bell) ---------------------------------------------------
+
+# The emails that are also shown in the portal: the events a partner user waits for. Not the
+# password reset (its link is a secret), not the copy of "request received" (nothing to do).
+PORTAL_TEMPLATES = frozenset(
+    {
+        "validation_approved",
+        "validation_rejected",
+        "validation_info_requested",
+        "validation_answered",
+        "relationship_accepted",
+        "order_completed",
+        "subscription_changed",
+    }
+)
+# Where a notification links to: the first of these the email's context holds.
+PORTAL_LINK_KEYS = ("request_path", "order_path", "path", "answer_path")
+
+
+def portal_link(context: dict) -> str:
+    """The portal path a notification links to: the first of ``PORTAL_LINK_KEYS`` present in
+    ``context``, kept only if it is a path on this site ("/..."), else blank."""
+    for name in PORTAL_LINK_KEYS:
+        if name in context:
+            value = context[name]
+            if (
+                isinstance(value, str)
+                and value.startswith("/")
+                and len(value) <= 500
+                and url_has_allowed_host_and_scheme(value, allowed_hosts=None)
+            ):
+                return value
+            return ""
+    return ""
+
+
+def _subject(row: EmailNotification) -> str | None:
+    """The email's subject as the recipient will read it; None if it does not render (the
+    email's own send marks it failed; the service that recorded it goes on)."""
+    context = {**row.context, "site_url": settings.GCC_SITE_URL}
+    try:
+        subject = render_to_string(f"emails/{row.template}_subject.txt", context)
+    except Exception:
+        logger.exception("portal notification for email %s not recorded", row.key)
+        return None
+    return " ".join(subject.split())[:255]
+
+
+def _portal_record(rows: list[EmailNotification]) -> None:
+    """A ``PortalNotification`` for each recipient of the new ``rows`` (of ``PORTAL_TEMPLATES``)
+    whose address is an active user's (case-insensitive): one query for the users, one insert.
+    A (user, key) recorded before is left as it was."""
+    rows = [row for row in rows if row.template in PORTAL_TEMPLATES]
+    if not rows:
+        return
+    addresses = {address.lower() for row in rows for address in row.to}
+    users: dict[str, list[int]] = defaultdict(list)
+    found = (
+        get_user_model()
+        .objects.annotate(address=Lower("email"))
+        .filter(is_active=True, address__in=addresses)
+        .values_list("pk", "address")
+    )
+    for pk, address in found:
+        users[address].append(pk)
+    if not users:
+        return
+    notifications = []
+    for row in rows:
+        pks = sorted({pk for address in row.to for pk in users.get(address.lower(), ())})
+        if not pks:
+            continue
+        title = _subject(row)
+        if title is None:
+            continue
+        link = portal_link(row.context)
+        notifications += [
+            PortalNotification(
+                user_id=pk, key=row.key, title=title, link=link, created_at=row.created_at
+            )
+            for pk in pks
+        ]
+    PortalNotification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=500)
 
 
 def _backoff(attempts: int) -> timedelta:

@@ -197,11 +197,29 @@ class CartForm(forms.Form):
         return f"quantity_{offer_id}"
 
     def rows(self):
-        """(catalog entry, quantity, term and billing fields), for the template."""
+        """(catalog entry, quantity, term and billing fields) of the offers that can be
+        ordered here, for the template."""
         return [
             (entry, self[self.field_name(o)], self[f"term_{o}"], self[f"billing_{o}"])
             for entry in self.catalog
-            if (o := entry.offer.offer_id)
+            if not entry.refusal and (o := entry.offer.offer_id)
+        ]
+
+    def unavailable(self) -> list[tuple[str, list]]:
+        """The offers that can't be ordered here, grouped by their one reason."""
+        groups: dict[str, list] = {}
+        for entry in self.catalog:
+            if entry.refusal:
+                groups.setdefault(entry.refusal.message, []).append(entry.offer)
+        return list(groups.items())
+
+    def unavailable_errors(self) -> list[str]:
+        """Errors on offers not shown as inputs (a forged post): said at the top, in full."""
+        return [
+            error
+            for entry in self.catalog
+            if entry.refusal
+            for error in self.errors.get(self.field_name(entry.offer.offer_id), [])
         ]
 
     def lines(self) -> list[CartLine]:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from customers import drafts
 from customers import services as customer_services
 from customers.models import Customer
 from customers.selectors import customer_get
@@ -158,7 +159,12 @@ def new_customer_account(request):
     data = request.POST or None
     if data is None and request.GET.get("resume") and (wizard := _wizard(request)):
         data = wizard["account"]  # back from Next: Subscriptions, the form as it was
-    form = CustomerAccountForm(data, actor=request.user, gcc_enabled=gcc_enabled)
+    draft = drafts.draft_get(request.session) if data is None else None
+    form = CustomerAccountForm(data, actor=request.user, gcc_enabled=gcc_enabled, initial=draft)
+    if request.method == "POST" and "validate_first" in request.POST:
+        # "What is this?" > "Submit a new request": keep what was typed, take the detour.
+        drafts.draft_save(request.session, request.POST, form.fields)
+        return redirect(f"{reverse('customers:validation_new')}?from=add-customer")
     status = 200
     if request.method == "POST":
         if form.is_valid() and "next" in request.POST:
@@ -177,6 +183,7 @@ def new_customer_account(request):
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
+                drafts.draft_drop(request.session)
                 messages.success(request, f"{customer.company_name} was created.")
                 return redirect("customers:detail", customer_uuid=customer.uuid)
         status = 400
@@ -187,6 +194,7 @@ def new_customer_account(request):
             "form": form,
             "gcc_enabled": gcc_enabled,
             "validation_refusal": customer_validation_refusal(actor=request.user),
+            "restored": bool(draft),
         },
         status=status,
     )
@@ -274,6 +282,7 @@ def new_customer_review(request):
             messages.error(request, exc.message)
         else:
             del request.session[WIZARD]
+            drafts.draft_drop(request.session)
             messages.success(
                 request,
                 f"{order.customer.company_name} was created and order {order.reference} "
@@ -309,4 +318,5 @@ def new_customer_review(request):
 @partner_user_required
 def new_customer_cancel(request):
     request.session.pop(WIZARD, None)
+    drafts.draft_drop(request.session)
     return redirect("customers:list")

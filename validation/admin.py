@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
 
@@ -193,6 +193,7 @@ class ValidationRequestAdmin(AuditedAdmin):
     }
     REVIEW_FIELDS = [
         "status",
+        "resubmission_chain",
         ("submitted_at", "due_at", "screened_at"),
         ("assigned_to", "assigned_at"),
         "info_request_message",
@@ -249,8 +250,33 @@ class ValidationRequestAdmin(AuditedAdmin):
             "regulated_data_display",
             "validation_code",
             "decided_by_display",
+            "resubmission_chain",
         ]
         return [f.name for f in self.model._meta.fields] + displays
+
+    @admin.display(description="resubmissions")
+    def resubmission_chain(self, vr):
+        """The rejected requests this one resubmits and its own resubmissions, oldest first."""
+        chain = selectors.validation_request_chain(vr)
+        if len(chain) == 1:
+            return "—"
+        return format_html_join(
+            " → ",
+            "{}",
+            (
+                (
+                    format_html("<strong>{} ({})</strong>", r.reference, r.get_status_display())
+                    if r.pk == vr.pk
+                    else format_html(
+                        '<a href="{}">{}</a> ({})',
+                        reverse("admin:validation_validationrequest_change", args=[r.pk]),
+                        r.reference,
+                        r.get_status_display(),
+                    ),
+                )
+                for r in chain
+            ),
+        )
 
     @admin.display(description="serves US government customers")
     def government_basis_display(self, vr):

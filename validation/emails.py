@@ -83,6 +83,8 @@ def _context(request: ValidationRequest, name: str, shared: _Shared) -> dict:
         context |= {"validation_id": code.validation_id, "max_creates": code.max_creates}
     elif name == "rejected":
         context["decision_reason"] = request.decision_reason
+        # The Resubmit button's link: the form, prefilled from the rejected request.
+        context["resubmit_path"] = f"{before}{request.uuid}{after}resubmit/"
     elif name == "info_requested":
         from .services import answer_link_token
 

@@ -6,7 +6,7 @@ being filled (``basis_refusals``), to show every problem at once.
 """
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from lib.refusals import Refusal, RefusalCode
 
@@ -99,3 +99,20 @@ def basis_refusals(*, entity_type: str, jurisdiction: str, regulated_data: list)
             Refusal(RefusalCode.JURISDICTION_REQUIRED, JURISDICTION_REQUIRED, field="jurisdiction")
         ]
     return []
+
+
+def resubmission_initial(request) -> dict:
+    """A rejected request's answers, to prefill the form that resubmits it: everything its
+    intake carried but the attestation, which is given again."""
+    intake_class = CustomerIntake if request.is_customer_request else PartnerIntake
+    names = [f.name for f in fields(intake_class) if f.name != "attested"]
+    return {name: getattr(request, name) for name in names}
+
+
+def resubmission_notice(request) -> str:
+    """Said above the form prefilled from the rejected ``request``."""
+    return (
+        f"You are resubmitting {request.reference}, which was rejected: "
+        f"{request.decision_reason} The form is filled with what was sent; correct it, confirm "
+        "again and submit."
+    )

@@ -111,6 +111,16 @@ class ValidationRequest(models.Model):
         "contract, schedule number or agency reference", max_length=200, blank=True
     )
     attested = models.BooleanField(default=False)
+    # The rejected request this one corrects (validation.services.resubmission_refusal): a
+    # request is resubmitted at most once, so the chain reads both ways.
+    resubmission_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resubmitted_as",
+        help_text="The rejected request this one resubmits.",
+    )
 
     # What a customer request adds (kind = customer), filled on the customer's behalf.
     customer = models.ForeignKey(

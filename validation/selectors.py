@@ -95,13 +95,84 @@ def validation_request_list(*, actor: User) -> QuerySet[ValidationRequest]:
 
 
 def validation_request_get(*, actor: User, uuid) -> ValidationRequest:
-    """The request with its timeline; DoesNotExist (a 404) for another partner's request."""
+    """The request with its timeline and its resubmission chain (the request it resubmits,
+    the one it was resubmitted as); DoesNotExist (a 404) for another partner's request."""
     events = ValidationEvent.objects.select_related("actor").order_by("at", "pk")
     return (
         validation_request_list(actor=actor)
-        .select_related("partner", "decided_by", "customer", "validation_code")
+        .select_related(
+            "partner",
+            "decided_by",
+            "customer",
+            "validation_code",
+            "resubmission_of",
+            "resubmitted_as",
+        )
         .prefetch_related(Prefetch("events", queryset=events))
         .get(uuid=uuid)
+    )
+
+
+def validation_request_for_resubmission(*, actor: User, request_uuid) -> ValidationRequest:
+    """The request ``request_uuid`` names, to resubmit; DoesNotExist for another partner's
+    request or a malformed uuid (both a 404)."""
+    try:
+        key = uuid.UUID(str(request_uuid))
+    except ValueError as exc:
+        raise ValidationRequest.DoesNotExist(request_uuid) from exc
+    return validation_request_list(actor=actor).select_related("customer").get(uuid=key)
+
+
+CHAIN_SHOWN = 20  # a resubmission chain is read this far each way
+
+
+def validation_request_chain(request: ValidationRequest) -> list[ValidationRequest]:
+    """The resubmission chain ``request`` is part of, oldest first (itself included): the
+    requests it resubmits, then the ones it was resubmitted as, at most CHAIN_SHOWN each way
+    (one query a step: a chain is short)."""
+    before, current = [], request
+    while current.resubmission_of_id and len(before) < CHAIN_SHOWN:
+        current = ValidationRequest.objects.get(pk=current.resubmission_of_id)
+        before.append(current)
+    after, current = [], request
+    while len(after) < CHAIN_SHOWN:
+        current = ValidationRequest.objects.filter(resubmission_of=current).first()
+        if current is None:
+            break
+        after.append(current)
+    return [*reversed(before), request, *after]
+
+
+def validation_request_page_rows(
+    *, actor: User, kind: str = "", state: str = "", search: str = ""
+) -> QuerySet[ValidationRequest]:
+    """The partner's requests (both kinds), newest first, filtered by kind, state and the
+    organization's or customer's name (part of it): what the Validation requests page lists.
+    Page it: one query per page whatever the filters."""
+    rows = validation_request_list(actor=actor).select_related("customer", "resubmission_of")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if state:
+        rows = rows.filter(status=state)
+    search = search.replace("\x00", "").strip()
+    if search:
+        rows = rows.filter(
+            Q(organization_name__icontains=search) | Q(customer__company_name__icontains=search)
+        )
+    return rows.order_by("-submitted_at", "-pk")
+
+
+def validation_code_page_rows(*, actor: User) -> QuerySet[ValidationCode]:
+    """Every code of the actor's partner (used-up ones too), in name order, with the request
+    that yielded it, the reseller that asked, and the customers created with it (prefetched:
+    two queries per page)."""
+    created = SpecialQualification.objects.select_related("customer").order_by(
+        "customer__company_name", "pk"
+    )
+    return (
+        validation_code_list(actor=actor, usable_only=False)
+        .select_related("request", "requested_by")
+        .prefetch_related(Prefetch("specialqualification_set", queryset=created, to_attr="grants"))
     )
 
 

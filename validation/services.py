@@ -175,6 +175,7 @@ def _submit(
     refusal: Refusal | None,
     conflict: Refusal,
     customer=None,
+    resubmission_of: ValidationRequest | None = None,
     now: datetime | None = None,
 ) -> ValidationRequest:
     """Save a request first, then ask a worker to screen it; the same form posted twice
@@ -184,6 +185,13 @@ def _submit(
         return earlier
     if refusal:
         raise refusal
+    if resubmission_of is not None:
+        # Locked: of two resubmissions of the same request, the second is told of the first.
+        resubmission_of = ValidationRequest.objects.select_for_update().get(pk=resubmission_of.pk)
+        if problem := resubmission_refusal(
+            actor=actor, earlier=resubmission_of, kind=kind, customer=customer
+        ):
+            raise problem
     if problems := intake.refusals():
         raise problems[0]
     now = now or timezone.now()
@@ -203,20 +211,28 @@ def _submit(
         submitted_by=actor,
         submission_key=submission_key,
         customer=customer,
+        resubmission_of=resubmission_of,
         submitted_at=now,
         due_at=review_due_at(now),
         **intake.fields(),
     )
-    request.full_clean(exclude=["partner", "submitted_by", "customer"])
+    request.full_clean(exclude=["partner", "submitted_by", "customer", "resubmission_of"])
     request._history_user = actor
-    request._change_reason = "Request submitted."
+    request._change_reason = (
+        f"Resubmission of {resubmission_of.reference}." if resubmission_of else "Request submitted."
+    )
     try:
         with transaction.atomic():
             request.save()
     except IntegrityError as exc:  # lost a race with a concurrent submit
         raise conflict from exc
+    note = f"Resubmission of {resubmission_of.reference}." if resubmission_of else ""
     event = _event(
-        request, to_state=RequestState.SUBMITTED, actor=actor, note="Request submitted.", now=now
+        request,
+        to_state=RequestState.SUBMITTED,
+        actor=actor,
+        note=f"Request submitted. {note}".strip(),
+        now=now,
     )
     _notify(request, "submitted", event)
     from .tasks import screen_request_task
@@ -227,9 +243,15 @@ def _submit(
 
 @transaction.atomic
 def partner_validation_submit(
-    *, actor: User, submission_key: uuid.UUID, intake: PartnerIntake, now: datetime | None = None
+    *,
+    actor: User,
+    submission_key: uuid.UUID,
+    intake: PartnerIntake,
+    resubmission_of: ValidationRequest | None = None,
+    now: datetime | None = None,
 ) -> ValidationRequest:
-    """Record a partner GCC validation request."""
+    """Record a partner GCC validation request (``resubmission_of``: the rejected request it
+    corrects, see ``resubmission_refusal``)."""
     return _submit(
         actor=actor,
         kind=RequestKind.PARTNER,
@@ -237,6 +259,7 @@ def partner_validation_submit(
         intake=intake,
         refusal=partner_validation_refusal(actor=actor),
         conflict=Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN),
+        resubmission_of=resubmission_of,
         now=now,
     )
 
@@ -266,12 +289,14 @@ def customer_validation_submit(
     submission_key: uuid.UUID,
     intake: CustomerIntake,
     customer=None,
+    resubmission_of: ValidationRequest | None = None,
     now: datetime | None = None,
 ) -> ValidationRequest:
     """Record a customer GCC validation request, filled on the customer's behalf.
 
     ``customer`` is an existing customer of the partner asking for GCC; on approval it gets the
     qualification with the new code. Without it, the code is for a customer yet to be created.
+    ``resubmission_of`` is the rejected request it corrects (``resubmission_refusal``).
     """
     return _submit(
         actor=actor,
@@ -281,8 +306,69 @@ def customer_validation_submit(
         refusal=customer_validation_refusal(actor=actor, customer=customer),
         conflict=Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN_FOR_DOMAIN, field="domain"),
         customer=customer,
+        resubmission_of=resubmission_of,
         now=now,
     )
+
+
+# --- Resubmitting a rejected request ---------------------------------------------------------
+
+NOT_REJECTED = (
+    "Only a rejected request can be resubmitted: {reference} is {state}. Follow it from its page."
+)
+ALREADY_RESUBMITTED = (
+    "{reference} was already resubmitted as {newer}: follow that request, or resubmit it if it "
+    "is rejected too."
+)
+RESUBMISSION_MISMATCH = (
+    "A resubmission is for the same kind of request and the same customer as the request it "
+    "corrects."
+)
+SUBMIT_ACTIONS = {
+    RequestKind.PARTNER: Action.SUBMIT_PARTNER_VALIDATION,
+    RequestKind.CUSTOMER: Action.SUBMIT_CUSTOMER_VALIDATION,
+}
+
+
+def resubmitted_as(refusal: Refusal) -> ValidationRequest | None:
+    """The newer request an ALREADY_RESUBMITTED refusal points to (None for any other)."""
+    return refusal.about if refusal.code == RefusalCode.ALREADY_RESUBMITTED else None
+
+
+def resubmission_refusal(
+    *, actor: User, earlier: ValidationRequest, kind: str | None = None, customer=None
+) -> Refusal | None:
+    """Why ``actor`` may not resubmit ``earlier`` (a request of its own partner: the selectors
+    give another partner's as a 404), if it may not: only a role that may submit that kind of
+    request, only a rejected request, and only once (the newer request is resubmitted next).
+
+    ``kind`` and ``customer``, when the resubmission is being submitted, must be the earlier
+    request's: the form that corrects a request is the one that made it."""
+    action = SUBMIT_ACTIONS[RequestKind(earlier.kind)]
+    if not permissions.allows(actor, action):
+        return permissions.role_refusal(action)
+    if earlier.partner_id != actor.partner_id:  # the views 404 first; a service call too
+        return Refusal(RefusalCode.RESUBMISSION_MISMATCH, RESUBMISSION_MISMATCH)
+    if kind is not None and (
+        kind != earlier.kind or getattr(customer, "pk", None) != earlier.customer_id
+    ):
+        return Refusal(RefusalCode.RESUBMISSION_MISMATCH, RESUBMISSION_MISMATCH)
+    if earlier.status != RequestState.REJECTED:
+        state = RequestState(earlier.status).label.lower()
+        return Refusal(
+            RefusalCode.NOT_REJECTED, NOT_REJECTED.format(reference=earlier.reference, state=state)
+        )
+    try:
+        newer = earlier.resubmitted_as  # read once (or selected with ``earlier``)
+    except ValidationRequest.DoesNotExist:
+        newer = None
+    if newer is not None:
+        return Refusal(
+            RefusalCode.ALREADY_RESUBMITTED,
+            ALREADY_RESUBMITTED.format(reference=earlier.reference, newer=newer.reference),
+            about=newer,
+        )
+    return None
 
 
 # --- The review ------------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 import uuid
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lib.refusals import Refusal, RefusalCode
@@ -13,7 +17,11 @@ from partners.permissions import Action
 
 from . import selectors, services
 from .forms import InfoResponseForm, PartnerValidationForm
-from .models import RequestKind, ValidationRequest
+from .intake import resubmission_initial, resubmission_notice
+from .list_filters import RequestFilterForm
+from .models import RequestKind, RequestState, ValidationRequest
+
+PAGE_SIZE = 25
 
 
 def _request_or_404(request, request_uuid) -> ValidationRequest:
@@ -37,6 +45,28 @@ def _initial_from_profile(user) -> dict:
     }
 
 
+def _resubmission_source_or_404(request) -> ValidationRequest | None:
+    """The rejected request a form resubmits (``?resubmit=<uuid>``, kept on its post), if any."""
+    request_uuid = request.GET.get("resubmit")
+    if not request_uuid:
+        return None
+    try:
+        return selectors.validation_request_for_resubmission(
+            actor=request.user, request_uuid=request_uuid
+        )
+    except ValidationRequest.DoesNotExist as exc:
+        raise Http404("No such validation request.") from exc
+
+
+def _resubmission_refused(request, refusal: Refusal, earlier: ValidationRequest):
+    return render(
+        request,
+        "validation/resubmit_refused.html",
+        {"message": refusal.message, "vr": earlier, "newer": services.resubmitted_as(refusal)},
+        status=refusal.status,
+    )
+
+
 @partner_user_required
 def partner_validation_new(request):
     if request.method == "POST":
@@ -44,7 +74,14 @@ def partner_validation_new(request):
             actor=request.user, submission_key=request.POST.get("submission_key")
         )
         if earlier:  # the same form posted again: show what the first post created
-            return redirect("validation:detail", request_uuid=earlier.uuid)
+            return _submitted(earlier)
+    resubmitted = _resubmission_source_or_404(request)
+    if resubmitted is not None and (
+        problem := services.resubmission_refusal(
+            actor=request.user, earlier=resubmitted, kind=RequestKind.PARTNER
+        )
+    ):
+        return _resubmission_refused(request, problem, resubmitted)
     refusal = services.partner_validation_refusal(actor=request.user)
     if refusal:
         return render(
@@ -56,7 +93,12 @@ def partner_validation_new(request):
             },
             status=403,
         )
-    form = PartnerValidationForm(request.POST or None, initial=_initial_from_profile(request.user))
+    initial = _initial_from_profile(request.user)
+    if resubmitted is not None:
+        initial |= resubmission_initial(resubmitted)
+        if request.method != "POST":
+            messages.info(request, resubmission_notice(resubmitted))
+    form = PartnerValidationForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -65,25 +107,43 @@ def partner_validation_new(request):
                     actor=request.user,
                     submission_key=form.cleaned_data["submission_key"],
                     intake=form.intake(),
+                    resubmission_of=resubmitted,
                 )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
-                messages.success(
-                    request,
-                    "Your request was submitted. Microsoft answers within two business days.",
-                )
-                return redirect("validation:detail", request_uuid=created.uuid)
+                return _submitted(created)
         status = 400
-    return render(request, "validation/partner_validation_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "validation/partner_validation_form.html",
+        {"form": form},
+        status=status,
+    )
 
 
 def _detail_context(request, validation_request, answer_form=None):
     can_answer = permissions.allows(request.user, services.answer_action(validation_request))
+    can_resubmit = validation_request.status == RequestState.REJECTED and (
+        services.resubmission_refusal(actor=request.user, earlier=validation_request) is None
+    )
     return {
         "vr": validation_request,
         "answer_form": answer_form or (InfoResponseForm() if can_answer else None),
+        "can_resubmit": can_resubmit,
+        "just_submitted": request.GET.get("submitted") == "1" and validation_request.is_open,
+        "demo_day_seconds": settings.GCC_REVIEW_BUSINESS_DAY_SECONDS,
+        # A customer's request is under Customers; the partner's own under Settings.
+        "nav_section": "customers"
+        if validation_request.kind == RequestKind.CUSTOMER
+        else "settings",
     }
+
+
+def _submitted(created: ValidationRequest):
+    """To the new request's page, which says it was submitted for as long as it is open."""
+    url = reverse("validation:detail", args=[created.uuid])
+    return redirect(f"{url}?submitted=1")
 
 
 @partner_user_required
@@ -93,6 +153,60 @@ def request_detail(request, request_uuid):
     if request.htmx:
         template = "validation/_request_status.html"
     return render(request, template, _detail_context(request, validation_request))
+
+
+@partner_user_required
+def request_resubmit(request, request_uuid):
+    """The Resubmit button's (and the rejection email's) link: the form that made the rejected
+    request, prefilled from it."""
+    earlier = _request_or_404(request, request_uuid)
+    refusal = services.resubmission_refusal(actor=request.user, earlier=earlier)
+    if refusal:
+        return _resubmission_refused(request, refusal, earlier)
+    query = {"resubmit": earlier.uuid}
+    if earlier.is_customer_request:
+        if earlier.customer_id:
+            query["customer"] = earlier.customer.uuid
+        url = reverse("customers:validation_new")
+    else:
+        url = reverse("validation:partner_new")
+    return redirect(f"{url}?{urlencode(query)}")
+
+
+@partner_user_required
+def request_list(request):
+    """Validation requests: the partner's requests of both kinds, filtered, a page at a time."""
+    form = RequestFilterForm(request.GET or None)
+    filters, status = {}, 200
+    if form.is_bound:
+        if form.is_valid():
+            filters = {name: value for name, value in form.cleaned_data.items() if value}
+        else:
+            status = 400
+    rows = selectors.validation_request_page_rows(actor=request.user, **filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "validation/request_list.html",
+        {
+            "page": page,
+            "form": form,
+            "filtered": bool(filters),
+            "query": urlencode(filters) + "&" if filters else "",
+            "can_submit_customer": permissions.allows(
+                request.user, Action.SUBMIT_CUSTOMER_VALIDATION
+            ),
+        },
+        status=status,
+    )
+
+
+@partner_user_required
+def code_list(request):
+    """Validation codes: each of the partner's codes, its creates, the customers made with it."""
+    rows = selectors.validation_code_page_rows(actor=request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "validation/code_list.html", {"page": page, "query": ""})
 
 
 @require_POST

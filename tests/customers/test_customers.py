@@ -11,12 +11,14 @@ from customers import services
 from customers.models import Customer, CustomerRelationship
 from lib.refusals import RefusalCode
 from partners.models import PartnerType, Role
+from partners.services import gcc_qualification_grant
 from validation import services as validation_services
 from validation.codes import customer_gcc_qualification_grant
 from validation.models import SpecialQualification, ValidationCode
 
 from ..factories import (
     CustomerFactory,
+    IndirectResellerFactory,
     PartnerFactory,
     UserFactory,
     bulk_book,
@@ -209,7 +211,18 @@ class TestAddCustomer:
         page = client_for(seller).get(CREATE).content.decode()
         assert "What is this?" in page
         assert 'id="validation-code-help"' in page
-        assert "Submit a new request" in page and reverse("customers:validation_new") in page
+        assert "Submit a new request" in page and 'name="validate_first"' in page
+
+    def test_the_detour_keeps_what_was_typed_and_gives_it_back(self, client_for, seller):
+        client = client_for(seller)
+        typed = {"company_name": "County of Lincoln", "city": "Lincoln", "validate_first": "1"}
+        detour = client.post(CREATE, typed)
+        assert detour.url == reverse("customers:validation_new") + "?from=add-customer"
+        form = client.get(detour.url).content.decode()
+        assert 'value="County of Lincoln"' in form  # the organization, typed once
+        back = client.get(CREATE).content.decode()
+        assert 'value="County of Lincoln"' in back and 'value="Lincoln"' in back
+        assert "What you typed before" in back
 
     def test_helpdesk_cannot_add_customers(self, client_for, seller):
         helpdesk = UserFactory(partner=seller.partner, role=Role.HELPDESK_AGENT)
@@ -337,3 +350,21 @@ def test_two_agents_racing_for_the_last_create_get_one_customer():
     assert Customer.objects.count() == 1
     code.refresh_from_db()
     assert code.remaining_creates == 0
+
+
+def test_an_indirect_resellers_form_starts_with_its_providers_tenant_id(client_for):
+    """The form accepts only the transacting partner's tenant: the reseller's provider's."""
+    reseller = IndirectResellerFactory()
+    provider = reseller.indirect_provider
+    gcc_qualification_grant(partner=provider)  # the reseller works through its provider
+    agent = UserFactory(partner=reseller, role=Role.ADMIN_AGENT)
+    page = client_for(agent).get(reverse("customers:validation_new")).content.decode()
+    assert f'value="{provider.tenant_id}"' in page
+    assert f'value="{reseller.tenant_id}"' not in page
+
+
+def test_an_indirect_reseller_sees_its_providers_microsoft_id_on_its_profile(client_for):
+    reseller = IndirectResellerFactory()
+    agent = UserFactory(partner=reseller, role=Role.SALES_AGENT)
+    page = client_for(agent).get(reverse("profile")).content.decode()
+    assert str(reseller.indirect_provider.tenant_id) in page

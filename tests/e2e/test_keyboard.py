@@ -93,7 +93,7 @@ def test_keyboard_only_validates_creates_and_orders(person, celery_worker):
     dialog = page.get_by_role("dialog", name="GCC validation codes")
     expect(dialog).to_be_focused()
     sam.check("what-is-this", same_page=True)
-    keys.activate(dialog.get_by_role("link", name="Submit a new request"))
+    keys.activate(dialog.get_by_role("button", name="Submit a new request"))
     sam.check("customer-validation-form")
 
     for label in ["Customer's legal name", "Customer domain", "Street address", "City"]:
@@ -135,8 +135,10 @@ def test_keyboard_only_validates_creates_and_orders(person, celery_worker):
     agreement = page.get_by_label("The customer has accepted the Microsoft Customer Agreement.")
     keys.activate(agreement, key="Space")
     expect(agreement).to_be_checked()
-    keys.tab_to(page.get_by_role("radio", name="None"))
-    keys.press("ArrowDown")
+    # GCC is still chosen: the page kept what was typed before the validation detour.
+    gcc = page.get_by_role("radio", name="Government Community Cloud (GCC)")
+    keys.tab_to(gcc)
+    expect(gcc).to_be_checked()
     code = page.get_by_role("combobox", name="GCC validation code")
     keys.tab_to(code)
     keys.press("ArrowDown")

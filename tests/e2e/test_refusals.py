@@ -36,7 +36,7 @@ def test_customer_validation_refuses_azure_gcc_and_wrong_tenant_ids(person):
     page.get_by_role("link", name="Add customer").click()
     sam.check("add-customer")
     page.get_by_label("Government Community Cloud (GCC)").check()
-    page.get_by_role("link", name="Submit a new request").click()  # the drop-down's hint
+    page.get_by_role("button", name="Submit a new request").click()  # the drop-down's hint
     sam.check("customer-validation-form")
 
     fill(page, CUSTOMER_VALIDATION)
@@ -80,13 +80,17 @@ def test_gcc_offers_are_disabled_for_a_commercial_customer(person):
 
     sam.check("add-subscriptions")
     expect(page.get_by_text("This customer has no GCC qualification")).to_be_visible()
-    g3 = page.get_by_label(exactly("Office 365 G3 GCC"))
-    expect(g3).to_be_disabled()
-    expect(g3).to_have_accessible_description(
-        "Not available: This customer is not validated for GCC: Government Community Cloud is "
-        "not under its special qualifications (Account page). Submit a customer GCC validation "
-        "request first."
+    # What it can buy comes first; the GCC offers are collapsed behind their one reason.
+    expect(page.get_by_label(exactly("Office 365 G3 GCC"))).to_have_count(0)
+    unavailable = page.locator("details.unavailable-offers summary")
+    expect(unavailable).to_contain_text(
+        "not available here: This customer is not validated for GCC: Government Community Cloud "
+        "is not under its special qualifications (Account page). Submit a customer GCC "
+        "validation request first."
     )
+    unavailable.click()
+    sam.check("add-subscriptions-unavailable-open", same_page=True)
+    expect(page.locator("details.unavailable-offers")).to_contain_text("Office 365 G3 GCC")
     expect(page.get_by_label(exactly("Office 365 E3"))).to_be_enabled()
 
 

@@ -52,7 +52,7 @@ def test_a_validation_request_submitted_while_the_broker_is_down_is_reviewed_lat
 
     request = ValidationRequest.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("validation:detail", args=[request.uuid])
+    assert response.url == reverse("validation:detail", args=[request.uuid]) + "?submitted=1"
     page = client.get(response.url)
     assert page.status_code == 200
     assert "Your request was submitted." in page.content.decode()

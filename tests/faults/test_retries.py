@@ -192,7 +192,7 @@ def test_the_customer_validation_form_double_clicked_submits_one_request(seller)
             _twice_at_once(lambda form=form: client.post(url, form))
         )
         request = ValidationRequest.objects.get(submission_key=form["submission_key"])
-        assert landed == reverse("validation:detail", args=[request.uuid])
+        assert landed == reverse("validation:detail", args=[request.uuid]) + "?submitted=1"
     assert ValidationRequest.objects.count() == ROUNDS
 
 
@@ -204,4 +204,4 @@ def test_the_partner_validation_form_double_clicked_submits_one_request():
         _twice_at_once(lambda: client.post(reverse("validation:partner_new"), form))
     )
     request = ValidationRequest.objects.get()  # not "already under review" for the second
-    assert landed == reverse("validation:detail", args=[request.uuid])
+    assert landed == reverse("validation:detail", args=[request.uuid]) + "?submitted=1"

@@ -161,3 +161,8 @@ class TestSeedDemo:
         passed = client.post(reverse("two_step"), {"code": code, "next": reverse("home")})
         assert passed["Location"] == reverse("home")
         assert client.get(reverse("home")).status_code == 200
+
+    def test_the_commercial_demo_company_has_a_company_address_and_contact(self):
+        seed()
+        harbor = Customer.objects.get(company_name="Harbor Analytics LLC")
+        assert harbor.city == "Baltimore" and not harbor.contact_email.endswith(".gov")

@@ -151,6 +151,24 @@ MANAGE_USERS = REFUSALS[Action.MANAGE_USERS]
 NOT_ADMIN_ROLES = (Role.ADMIN_AGENT, Role.SALES_AGENT, Role.HELPDESK_AGENT)
 
 
+def a_notification(w) -> list[dict]:
+    """A portal notification of partner A's global admin (the bell): its own, nobody else's."""
+    from django.utils import timezone
+
+    from ops.models import PortalNotification
+
+    notification, _ = PortalNotification.objects.get_or_create(
+        user=w.a.global_admin,
+        key="sweep:notification",
+        defaults={
+            "title": f"Order completed for {w.customer.company_name}",
+            "link": reverse("customers:detail", args=[w.customer.uuid]),
+            "created_at": timezone.now(),
+        },
+    )
+    return [{"pk": notification.pk}]
+
+
 def manage_users_refused(*methods, data=None):
     return tuple(
         RoleCheck(role, method, 403, MANAGE_USERS, data=data)
@@ -357,6 +375,12 @@ TABLE: dict[str, Page] = {
         reason="the emailed reseller relationship link: the signed token (request + partner) "
         "is the capability; answering needs a customer admin's sign-in on the page",
     ),
+    "help:eligibility": Page(
+        PUBLIC, public_check=check_password_reset_page, reason="the eligibility criteria (help)"
+    ),
+    "help:questions": Page(
+        PUBLIC, public_check=check_password_reset_page, reason="the Questions page (help)"
+    ),
     "passkeys:register_begin": Page(
         PUBLIC, public_check=check_passkey_ceremony, reason="a passkey ceremony (JSON)"
     ),
@@ -395,6 +419,26 @@ TABLE: dict[str, Page] = {
         post_only=True,
         owner_get=405,
         owner_post=404,
+    ),
+    # The bell: each signed-in user's own notifications (ops/notification_views.py); the count
+    # is an htmx fragment. Another user's notification, A's own colleagues' included, is a 404.
+    "notifications:list": Page(ACCOUNT),
+    "notifications:badge": Page(ACCOUNT),
+    "notifications:read_all": Page(
+        ACCOUNT,
+        post_only=True,
+        owner_get=405,
+        owner_post=302,
+        owner_post_to=lambda w: reverse("notifications:list"),
+    ),
+    "notifications:read": Page(
+        ACCOUNT,
+        TENANT,
+        fill=a_notification,
+        post_only=True,
+        owner_get=405,
+        owner_post=302,
+        owner_post_to=lambda w: reverse("customers:detail", args=[w.customer.uuid]),
     ),
     # --- Customer admin center -----------------------------------------------------------------
     "admin_center:home": Page(CUSTOMER_ADMIN, owner_shows=("A customer name", "A partner name")),
@@ -560,7 +604,9 @@ TABLE: dict[str, Page] = {
         # The same form posted again shows the first request: by submission key, per partner.
         data=lambda w: {"submission_key": w.partner_request.submission_key},
         owner_post=302,
-        owner_post_to=lambda w: reverse("validation:detail", args=[w.partner_request.uuid]),
+        owner_post_to=lambda w: (
+            reverse("validation:detail", args=[w.partner_request.uuid]) + "?submitted=1"
+        ),
         b_post=403,
         roles=tuple(
             RoleCheck(role, method, 403, REFUSALS[Action.SUBMIT_PARTNER_VALIDATION], data={})
@@ -617,6 +663,29 @@ TABLE: dict[str, Page] = {
             ),
         ),
     ),
+    # The Resubmit link: A's request is still under review, so A's own admin is told only a
+    # rejected request can be resubmitted (409); B gets a 404.
+    "validation:resubmit": Page(
+        PARTNER,
+        TENANT,
+        fill=lambda w: [
+            {"request_uuid": w.validation_request.uuid},
+            {"request_uuid": w.partner_request.uuid},
+        ],
+        owner_get=409,
+        roles=(
+            RoleCheck(
+                Role.HELPDESK_AGENT,
+                "get",
+                403,
+                role_refusal(Action.SUBMIT_CUSTOMER_VALIDATION).message,
+            ),
+        ),
+    ),
+    "validation:requests": Page(
+        PARTNER, owner_shows=("A partner request org", "A validation request uuid")
+    ),
+    "validation:codes": Page(PARTNER, owner_shows=("A validation code id",)),
     "orders:list": Page(
         PARTNER,
         TENANT,

@@ -251,7 +251,8 @@ class TestCustomerValidationForm:
     def test_submits_and_shows_the_request(self, client_for, seller):
         response = client_for(seller).post(self.URL, self.form(seller.partner), follow=True)
         request = ValidationRequest.objects.get()
-        assert response.redirect_chain[-1][0] == reverse("validation:detail", args=[request.uuid])
+        detail = reverse("validation:detail", args=[request.uuid])
+        assert response.redirect_chain[-1][0] == detail + "?submitted=1"
         assert "Customer GCC validation" in response.content.decode()
 
     def test_indirect_reseller_with_its_own_tenant_id_sees_the_expected_one(

@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from validation import services
 from validation.models import RequestState, ValidationRequest
@@ -43,7 +44,8 @@ class TestPartnerValidationForm:
         assert client.get(NEW).status_code == 200
         response = client.post(NEW, form_data(admin_agent.partner), follow=True)
         request = ValidationRequest.objects.get()
-        assert response.redirect_chain[-1][0] == reverse("validation:detail", args=[request.uuid])
+        detail = reverse("validation:detail", args=[request.uuid])
+        assert response.redirect_chain[-1][0] == detail + "?submitted=1"
         page = response.content.decode()
         assert "Submitted" in page and "Decision expected by" in page
         assert request.government_basis == ["government_entities", "contract_vehicles"]
@@ -214,3 +216,38 @@ class TestProfileAndHomePages:
 def test_user_without_partner_or_staff_gets_403(client_for, db):
     stray = UserFactory(partner=None, role="")
     assert client_for(stray).get(reverse("home")).status_code == 403
+
+
+class TestTheRequestPageAfterSubmitting:
+    """The seed walk's rough edges on the request's page."""
+
+    def test_the_submitted_notice_lasts_only_while_the_request_is_open(
+        self, client_for, admin_agent
+    ):
+        client = client_for(admin_agent)
+        landing = client.post(NEW, form_data(admin_agent.partner))
+        request = ValidationRequest.objects.get()
+        open_page = client.get(landing.url).content.decode()
+        assert "Your request was submitted" in open_page and "updates itself" in open_page
+        services.validation_request_approve(request_id=request.pk)
+        decided = client.get(landing.url, HTTP_HX_REQUEST="true").content.decode()
+        assert "Your request was submitted" not in decided and "updates itself" not in decided
+
+    def test_the_demo_clock_shows_the_seconds_and_says_what_a_day_is(
+        self, client_for, admin_agent, settings
+    ):
+        settings.GCC_REVIEW_BUSINESS_DAY_SECONDS = 30
+        client = client_for(admin_agent)
+        page = client.get(client.post(NEW, form_data(admin_agent.partner)).url).content.decode()
+        assert "a business day lasts 30 seconds" in page
+        request = ValidationRequest.objects.get()
+        due = request.due_at.astimezone(timezone.get_current_timezone())
+        assert f"{due:%-I:%M:%S}" in page
+
+    def test_a_question_says_who_was_emailed_to_answer_it(self, client_for, admin_agent):
+        request = PartnerRequestFactory(submitted_by=admin_agent)
+        services.validation_request_request_info(request_id=request.pk, question="Which agency?")
+        page = client_for(admin_agent).get(reverse("validation:detail", args=[request.uuid]))
+        assert (
+            f"emailed to {request.contact_name} ({request.contact_email})" in page.content.decode()
+        )

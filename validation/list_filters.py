@@ -1,0 +1,20 @@
+"""The filters of the partner's Validation requests page (query string in, cleaned values out)."""
+
+from django import forms
+
+from .models import RequestKind, RequestState
+
+
+class RequestFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Request", choices=[("", "Any")] + RequestKind.choices, required=False
+    )
+    state = forms.ChoiceField(
+        label="State", choices=[("", "Any")] + RequestState.choices, required=False
+    )
+    search = forms.CharField(
+        label="Customer or organization", max_length=200, required=False, strip=True
+    )
+
+    def clean_search(self) -> str:
+        return self.cleaned_data["search"].replace("\x00", "")
