@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from . import terms
+
 
 class BillingCycle(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
@@ -202,27 +204,19 @@ class Subscription(models.Model):
 
     @property
     def current_term_start(self):
-        from . import terms
-
         return self.term_started_at or terms.start_of_day(self.start_date)
 
     @property
     def term_ends_at(self):
-        from . import terms
-
         return terms.term_ends_at(self.term, self.current_term_start)
 
     @property
     def commitment_end_date(self) -> date:
         """The current term's last day (orders/terms.py)."""
-        from . import terms
-
         return terms.last_day(self.term_ends_at)
 
     @property
     def cancellation_allowed_until(self):
-        from . import terms
-
         return terms.cancellation_ends_at(self.current_term_start)
 
 

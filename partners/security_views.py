@@ -53,7 +53,8 @@ def two_step(request):
     step_up = request.GET.get("step_up") == "1" or request.POST.get("step_up") == "1"
     if factors.owed(request) is None and not step_up:
         return redirect(_next(request))
-    if not factors.has_sign_in_method(request.user):
+    kinds = {factors.kind_of(device) for device in factors.sign_in_methods(request.user)}
+    if not kinds:
         return redirect("security:enrol")
     form = SecondFactorCodeForm(request.POST or None)
     status = 200
@@ -72,7 +73,7 @@ def two_step(request):
         "form": form,
         "next": _next(request),
         "step_up": step_up,
-        "kinds": {factors.kind_of(device) for device in factors.sign_in_methods(request.user)},
+        "kinds": kinds,
         "recovery_codes_left": factors.recovery_codes_left(request.user),
     }
     return render(request, "registration/two_step.html", context, status=status)
