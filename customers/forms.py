@@ -4,6 +4,7 @@ from lib.formfields import (
     DomainField,
     IntakeForm,
     TenantIdField,
+    evidence_documents_field,
     phone_field,
     us_state_field,
     us_zip_code_field,
@@ -43,6 +44,7 @@ class CustomerValidationForm(IntakeForm):
         "the information is accurate.",
         error_messages={"required": NOT_ATTESTED},
     )
+    documents = evidence_documents_field()
     intake_class = CustomerIntake
 
     class Meta:

@@ -22,6 +22,7 @@ from partners.decorators import partner_user_required, role_required
 from partners.models import PartnerType
 from partners.permissions import Action
 from partners.selectors import indirect_reseller_list, partner_holds_gcc
+from validation import evidence
 from validation import selectors as validation_selectors
 from validation import services as validation_services
 from validation.intake import resubmission_initial, resubmission_notice
@@ -317,18 +318,28 @@ def customer_validation_new(request):
         initial |= resubmission_initial(resubmitted)
         if request.method != "POST":
             messages.info(request, resubmission_notice(resubmitted))
-    form = CustomerValidationForm(request.POST or None, initial=initial)
+    form = CustomerValidationForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            documents = form.cleaned_data["documents"]
             try:
-                created = validation_services.customer_validation_submit(
-                    actor=request.user,
-                    submission_key=form.cleaned_data["submission_key"],
-                    intake=form.intake(),
-                    customer=customer,
-                    resubmission_of=resubmitted or None,
-                )
+                # The documents are checked first, and a refusal rolls the request back too.
+                evidence.evidence_check(validation_request=None, files=documents)
+                with transaction.atomic():
+                    created = validation_services.customer_validation_submit(
+                        actor=request.user,
+                        submission_key=form.cleaned_data["submission_key"],
+                        intake=form.intake(),
+                        customer=customer,
+                        resubmission_of=resubmitted or None,
+                    )
+                    evidence.evidence_attach(
+                        validation_request=created,
+                        files=documents,
+                        uploaded_by=request.user,
+                        via="form",
+                    )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:

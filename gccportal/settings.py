@@ -17,6 +17,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 VAR_DIR = BASE_DIR / env.str("GCC_VAR_DIR", default="var")  # relative to the project
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Uploaded evidence: through the default storage, never served by a public URL (no MEDIA_URL).
+MEDIA_ROOT = VAR_DIR / "media"
+GCC_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+GCC_EVIDENCE_MAX_FILES = 5
 
 # --- Core ---------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)

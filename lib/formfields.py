@@ -96,3 +96,33 @@ class IntakeForm(forms.ModelForm):
 
     def intake(self):
         return self.intake_class(**{name: self.cleaned_data[name] for name in self.Meta.fields})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several files (Django's documented pattern)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several uploaded files, cleaned as a list (empty when none; optional by default)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_file_clean(d, initial) for d in data if d]
+        result = single_file_clean(data, initial)
+        return [result] if result else []
+
+
+def evidence_documents_field() -> MultipleFileField:
+    return MultipleFileField(
+        label="Evidence documents (optional)",
+        help_text="PDF, PNG or JPEG; at most 5 files of 10 MB each.",
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )

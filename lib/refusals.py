@@ -96,6 +96,10 @@ class RefusalCode(StrEnum):
     NOT_REJECTED = "not_rejected"
     ALREADY_RESUBMITTED = "already_resubmitted"
     RESUBMISSION_MISMATCH = "resubmission_mismatch"
+    # Evidence documents
+    EVIDENCE_TYPE = "evidence_type"
+    EVIDENCE_TOO_LARGE = "evidence_too_large"
+    EVIDENCE_TOO_MANY = "evidence_too_many"
 
 
 # The HTTP status a refusal answers by default (a door may answer its own, see api.errors);
@@ -129,6 +133,7 @@ STATUS: dict[RefusalCode, int] = {
     RefusalCode.SUBSCRIPTION_ENDED: 409,
     RefusalCode.CANCEL_WINDOW_CLOSED: 409,
     RefusalCode.LAST_SIGN_IN_FACTOR: 409,
+    RefusalCode.EVIDENCE_TOO_LARGE: 413,
 }
 
 

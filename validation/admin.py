@@ -25,9 +25,11 @@ from partners.decorators import step_up_redirect
 
 from . import selectors, services
 from .charts import Series, bar_chart
+from .evidence import evidence_file_response
 from .models import (
     DECIDED_STATES,
     OPEN_STATES,
+    EvidenceDocument,
     GovernmentBasis,
     RegulatedData,
     RequestKind,
@@ -226,6 +228,8 @@ class ValidationRequestAdmin(AuditedAdmin):
             ("What the partner entered", {"fields": entered}),
             ("Review", {"fields": self.REVIEW_FIELDS}),
         ]
+        if obj:
+            fieldsets.insert(1, ("Evidence documents", {"fields": ["evidence_documents"]}))
         if obj and (obj.sweep_attempts or obj.stuck_at):
             fieldsets.insert(
                 0, ("The simulated reviewer's sweep failed", self._sweep_fieldset(obj))
@@ -251,8 +255,36 @@ class ValidationRequestAdmin(AuditedAdmin):
             "validation_code",
             "decided_by_display",
             "resubmission_chain",
+            "evidence_documents",
         ]
         return [f.name for f in self.model._meta.fields] + displays
+
+    @admin.display(description="documents")
+    def evidence_documents(self, vr):
+        """The attached documents, each a download through ``document_view`` (never a public
+        URL)."""
+        documents = vr.documents.all()
+        if not documents:
+            return "None attached."
+        return format_html(
+            '<ul class="evidence-documents">{}</ul>',
+            format_html_join(
+                "",
+                '<li><a href="{}" style="text-decoration: underline">{}</a> ({}, {} bytes, {} {})'
+                "</li>",
+                (
+                    (
+                        reverse("admin:validation_validationrequest_document", args=[vr.pk, d.pk]),
+                        d.original_name,
+                        d.content_type,
+                        d.size,
+                        d.get_uploaded_via_display().lower(),
+                        date_format(timezone.localtime(d.created_at), "DATETIME_FORMAT"),
+                    )
+                    for d in documents
+                ),
+            ),
+        )
 
     @admin.display(description="resubmissions")
     def resubmission_chain(self, vr):
@@ -375,6 +407,11 @@ class ValidationRequestAdmin(AuditedAdmin):
                 view(self.assign_view),
                 name="validation_validationrequest_assign",
             ),
+            path(
+                "<int:pk>/documents/<int:document_id>/",
+                view(self.document_view),
+                name="validation_validationrequest_document",
+            ),
             path("dashboard/", view(self.dashboard_view), name="validation_dashboard"),
             *super().get_urls(),
         ]
@@ -447,6 +484,13 @@ class ValidationRequestAdmin(AuditedAdmin):
         else:
             self.message_user(request, "The request is assigned to you.", messages.SUCCESS)
         return redirect(back)
+
+    def document_view(self, request, pk, document_id):
+        """A reviewer downloads a request's document (the reviewers' view permission)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(EvidenceDocument, pk=document_id, request_id=pk)
+        return evidence_file_response(document)
 
     def dashboard_view(self, request):
         if not self.has_view_permission(request):

@@ -15,6 +15,7 @@ from partners.selectors import partner_holds_gcc
 from .models import (
     GOVERNMENT_ENTITY_TYPES,
     EntityType,
+    EvidenceDocument,
     RequestKind,
     RequestState,
     ValidationRequest,
@@ -172,6 +173,31 @@ def _partner_may_transact(request: ValidationRequest) -> bool:
     return partner_holds_gcc(request.partner) if known is None else known
 
 
+# Whether a request has evidence documents: the sweep reads it for a batch with one query
+# (``evidence_read``); one request alone asks the database.
+HAS_EVIDENCE = "has_evidence_documents"
+EVIDENCE_MISSING = (
+    "Attach the document that makes the data government-regulated (for example the contract "
+    "clause, export license or agency agreement that covers the ITAR, CUI or CJI data)."
+)
+
+
+def evidence_read(requests: list[ValidationRequest]) -> None:
+    """Mark each request with whether it has evidence documents, for all with one query."""
+    with_documents = set(
+        EvidenceDocument.objects.filter(request__in=[r.pk for r in requests]).values_list(
+            "request_id", flat=True
+        )
+    )
+    for request in requests:
+        setattr(request, HAS_EVIDENCE, request.pk in with_documents)
+
+
+def _has_evidence(request: ValidationRequest) -> bool:
+    known = getattr(request, HAS_EVIDENCE, None)
+    return request.documents.exists() if known is None else known
+
+
 def customer_request_findings(request: ValidationRequest) -> list[Finding]:
     partner_ok = _partner_may_transact(request)
     name = legal_name_problem(request.organization_name)
@@ -198,6 +224,17 @@ def customer_request_findings(request: ValidationRequest) -> list[Finding]:
             else "A commercial entity qualifies only when it holds government-regulated data.",
         ),
     ]
+    if regulated:  # basis B: the reviewer wants the document that makes the data regulated
+        has_evidence = _has_evidence(request)
+        findings.append(
+            Finding(
+                "evidence",
+                "B: a document shows the data is government-regulated",
+                has_evidence,
+                "" if has_evidence else EVIDENCE_MISSING,
+                on_failure=ASK,
+            )
+        )
     if not request.is_us_entity:
         if government:
             findings.append(

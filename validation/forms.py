@@ -1,6 +1,6 @@
 from django import forms
 
-from lib.formfields import IntakeForm, TenantIdField
+from lib.formfields import IntakeForm, TenantIdField, evidence_documents_field
 
 from .intake import GOVERNMENT_BASIS_REQUIRED, NOT_ATTESTED, PartnerIntake
 from .models import GovernmentBasis, ValidationRequest
@@ -29,6 +29,7 @@ class PartnerValidationForm(IntakeForm):
         ),
         error_messages={"required": NOT_ATTESTED},
     )
+    documents = evidence_documents_field()
     intake_class = PartnerIntake
 
     class Meta:
@@ -59,3 +60,4 @@ class InfoResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
+    documents = evidence_documents_field()

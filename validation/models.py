@@ -316,3 +316,41 @@ class SpecialQualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer}: {self.get_qualification_display()}"
+
+
+class EvidenceVia(models.TextChoices):
+    FORM = "form", "With the validation form"
+    ANSWER = "answer", "With an answer to the reviewer"
+
+
+def evidence_upload_to(instance: "EvidenceDocument", filename: str) -> str:
+    """An unguessable path: the request's uuid and a fresh uuid4 (the name is never used, only
+    the extension of the type sniffed from the content)."""
+    ext = EVIDENCE_EXTENSIONS.get(instance.content_type, "bin")
+    return f"evidence/{instance.request.uuid}/{uuid.uuid4()}.{ext}"
+
+
+EVIDENCE_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+
+
+class EvidenceDocument(models.Model):
+    """A document attached to a validation request (never served by a public URL)."""
+
+    request = models.ForeignKey(
+        ValidationRequest, on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_via = models.CharField(max_length=8, choices=EvidenceVia)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -30,6 +30,7 @@ from .models import (
     DECIDED_STATES,
     OPEN_STATES,
     CustomerGccStatus,
+    EvidenceDocument,
     RequestState,
     SpecialQualification,
     SpecialQualificationKind,
@@ -108,8 +109,16 @@ def validation_request_get(*, actor: User, uuid) -> ValidationRequest:
             "resubmission_of",
             "resubmitted_as",
         )
-        .prefetch_related(Prefetch("events", queryset=events))
+        .prefetch_related(Prefetch("events", queryset=events), "documents")
         .get(uuid=uuid)
+    )
+
+
+def evidence_document_get(*, actor: User, request_uuid, document_id: int):
+    """A document of one of the actor's partner's requests; DoesNotExist (a 404) for another
+    partner's."""
+    return EvidenceDocument.objects.select_related("request").get(
+        pk=document_id, request__in=validation_request_list(actor=actor), request__uuid=request_uuid
     )
 
 

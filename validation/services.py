@@ -46,6 +46,7 @@ from .codes import (
 )
 from .eligibility import (
     NOT_GCC_ENABLED,
+    evidence_read,
     partner_standing_problem,
     partners_may_transact_read,
     request_findings,
@@ -796,6 +797,7 @@ def _batch_reads(requests: list[ValidationRequest], *, submitters: bool) -> None
         if submitters:
             request.submitted_by = users[request.submitted_by_id]
     partners_may_transact_read(requests)
+    evidence_read(requests)
 
 
 def _history_write(requests: list[ValidationRequest]) -> None:

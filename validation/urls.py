@@ -11,5 +11,10 @@ urlpatterns = [
     path("requests/<uuid:request_uuid>/", views.request_detail, name="detail"),
     path("requests/<uuid:request_uuid>/answer/", views.request_answer, name="answer"),
     path("requests/<uuid:request_uuid>/resubmit/", views.request_resubmit, name="resubmit"),
+    path(
+        "requests/<uuid:request_uuid>/documents/<int:document_id>/",
+        views.request_document,
+        name="document",
+    ),
     path("answer/<str:token>/", views.contact_answer, name="contact_answer"),
 ]

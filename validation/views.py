@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +16,11 @@ from partners import selectors as partner_selectors
 from partners.decorators import partner_user_required
 from partners.permissions import Action
 
-from . import selectors, services
+from . import evidence, selectors, services
 from .forms import InfoResponseForm, PartnerValidationForm
 from .intake import resubmission_initial, resubmission_notice
 from .list_filters import RequestFilterForm
-from .models import RequestKind, RequestState, ValidationRequest
+from .models import EvidenceDocument, RequestKind, RequestState, ValidationRequest
 
 PAGE_SIZE = 25
 
@@ -98,17 +99,27 @@ def partner_validation_new(request):
         initial |= resubmission_initial(resubmitted)
         if request.method != "POST":
             messages.info(request, resubmission_notice(resubmitted))
-    form = PartnerValidationForm(request.POST or None, initial=initial)
+    form = PartnerValidationForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            documents = form.cleaned_data["documents"]
             try:
-                created = services.partner_validation_submit(
-                    actor=request.user,
-                    submission_key=form.cleaned_data["submission_key"],
-                    intake=form.intake(),
-                    resubmission_of=resubmitted,
-                )
+                # The documents are checked first, and a refusal rolls the request back too.
+                evidence.evidence_check(validation_request=None, files=documents)
+                with transaction.atomic():
+                    created = services.partner_validation_submit(
+                        actor=request.user,
+                        submission_key=form.cleaned_data["submission_key"],
+                        intake=form.intake(),
+                        resubmission_of=resubmitted,
+                    )
+                    evidence.evidence_attach(
+                        validation_request=created,
+                        files=documents,
+                        uploaded_by=request.user,
+                        via="form",
+                    )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
@@ -213,14 +224,22 @@ def code_list(request):
 @partner_user_required
 def request_answer(request, request_uuid):
     validation_request = _request_or_404(request, request_uuid)
-    form = InfoResponseForm(request.POST)
+    form = InfoResponseForm(request.POST, request.FILES)
     if form.is_valid():
+        documents = form.cleaned_data["documents"]
         try:
-            services.validation_request_answer(
-                actor=request.user,
-                request=validation_request,
-                response=form.cleaned_data["response"],
-            )
+            with transaction.atomic():
+                services.validation_request_answer(
+                    actor=request.user,
+                    request=validation_request,
+                    response=form.cleaned_data["response"],
+                )
+                evidence.evidence_attach(
+                    validation_request=validation_request,
+                    files=documents,
+                    uploaded_by=request.user,
+                    via="answer",
+                )
         except Refusal as exc:
             if exc.code == RefusalCode.ROLE_NOT_ALLOWED:  # a forged post: the form isn't shown
                 messages.error(request, exc.message)
@@ -237,6 +256,18 @@ def request_answer(request, request_uuid):
     )
 
 
+@partner_user_required
+def request_document(request, request_uuid, document_id):
+    """A document of the partner's own request; another partner's is a 404."""
+    try:
+        document = selectors.evidence_document_get(
+            actor=request.user, request_uuid=request_uuid, document_id=document_id
+        )
+    except EvidenceDocument.DoesNotExist as exc:
+        raise Http404("No such document.") from exc
+    return evidence.evidence_file_response(document)
+
+
 def contact_answer(request, token):
     """The page the emailed link opens: the customer contact answers, no account needed."""
     try:
@@ -248,14 +279,20 @@ def contact_answer(request, token):
             {"message": exc.message},
             status=exc.status,  # 400 for a link that is not valid, 410 for a used one
         )
-    form = InfoResponseForm(request.POST or None)
+    form = InfoResponseForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            documents = form.cleaned_data["documents"]
             try:
-                services.validation_request_answer_by_contact(
-                    token=token, response=form.cleaned_data["response"]
-                )
+                evidence.evidence_check(validation_request=validation_request, files=documents)
+                with transaction.atomic():
+                    services.validation_request_answer_by_contact(
+                        token=token, response=form.cleaned_data["response"]
+                    )
+                    evidence.evidence_attach(
+                        validation_request=validation_request, files=documents, via="answer"
+                    )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:

@@ -169,6 +169,21 @@ def a_notification(w) -> list[dict]:
     return [{"pk": notification.pk}]
 
 
+def a_document(w) -> list[dict]:
+    """An evidence document of partner A's customer validation request."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from validation.evidence import evidence_attach
+
+    document = w.validation_request.documents.first()
+    if document is None:
+        pdf = SimpleUploadedFile("alphaisol-charter.pdf", b"%PDF-1.7 sweep", "application/pdf")
+        [document] = evidence_attach(
+            validation_request=w.validation_request, files=[pdf], via="form"
+        )
+    return [{"request_uuid": w.validation_request.uuid, "document_id": document.pk}]
+
+
 def manage_users_refused(*methods, data=None):
     return tuple(
         RoleCheck(role, method, 403, MANAGE_USERS, data=data)
@@ -682,6 +697,8 @@ TABLE: dict[str, Page] = {
             ),
         ),
     ),
+    # An evidence document's download (a file response: no markers to read in its body).
+    "validation:document": Page(PARTNER, TENANT, fill=a_document),
     "validation:requests": Page(
         PARTNER, owner_shows=("A partner request org", "A validation request uuid")
     ),
@@ -1420,6 +1437,8 @@ def admin_path(pattern: UrlPattern, w: World) -> str:
             kwargs[name] = pk
         elif name == "content_type_id":
             kwargs[name] = ContentType.objects.get_for_model(Customer).pk
+        elif name == "document_id":  # a request's evidence document (ValidationRequestAdmin)
+            kwargs[name] = a_document(w)[0]["document_id"]
     if "content_type_id" in kwargs:
         kwargs["object_id"] = w.customer.pk
     if "(?P<app_label>" in pattern.route:

@@ -3,12 +3,14 @@
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from lib.refusals import RefusalCode
 from partners.models import PartnerType, Role
 from validation import services
 from validation.codes import validation_code_list
+from validation.evidence import evidence_attach
 from validation.models import RequestState, SpecialQualification, ValidationRequest
 
 from ..emails import send_recorded
@@ -151,7 +153,8 @@ class TestSimulatedReviewer:
     def test_approves_a_government_entity(self, seller):
         assert self.review(submit(seller)).status == RequestState.APPROVED
 
-    def test_approves_a_commercial_entity_with_regulated_data(self, seller):
+    def test_approves_a_commercial_entity_with_regulated_data(self, seller, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
         request = submit(
             seller,
             organization_name="Contoso Defense Manufacturing, Inc.",
@@ -159,6 +162,8 @@ class TestSimulatedReviewer:
             jurisdiction="",
             regulated_data=["itar"],
         )
+        license_pdf = SimpleUploadedFile("itar-license.pdf", b"%PDF-1.7 license")
+        evidence_attach(validation_request=request, files=[license_pdf], via="form")
         assert self.review(request).status == RequestState.APPROVED
 
     def test_rejects_an_acronym_for_a_legal_name(self, seller):
