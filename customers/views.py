@@ -322,24 +322,18 @@ def customer_validation_new(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            documents = form.cleaned_data["documents"]
             try:
-                # The documents are checked first, and a refusal rolls the request back too.
-                evidence.evidence_check(validation_request=None, files=documents)
-                with transaction.atomic():
-                    created = validation_services.customer_validation_submit(
+                created = evidence.submitted_with_evidence(
+                    lambda: validation_services.customer_validation_submit(
                         actor=request.user,
                         submission_key=form.cleaned_data["submission_key"],
                         intake=form.intake(),
                         customer=customer,
                         resubmission_of=resubmitted or None,
-                    )
-                    evidence.evidence_attach(
-                        validation_request=created,
-                        files=documents,
-                        uploaded_by=request.user,
-                        via="form",
-                    )
+                    ),
+                    files=form.cleaned_data["documents"],
+                    uploaded_by=request.user,
+                )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:

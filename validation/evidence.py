@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse
 
@@ -130,6 +131,19 @@ def evidence_attach(
         document.save()
         documents.append(document)
     return documents
+
+
+def submitted_with_evidence(submit, *, files, uploaded_by) -> ValidationRequest:
+    """A validation form's submission: the documents checked first, then ``submit()`` (the
+    submit service, called with no arguments) and their attachment in one transaction, so a
+    refused document leaves no request behind."""
+    evidence_check(validation_request=None, files=files)
+    with transaction.atomic():
+        created = submit()
+        evidence_attach(
+            validation_request=created, files=files, uploaded_by=uploaded_by, via="form"
+        )
+    return created
 
 
 def evidence_file_response(document) -> FileResponse:
