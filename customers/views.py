@@ -323,7 +323,7 @@ def customer_validation_new(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                created = evidence.submitted_with_evidence(
+                created = evidence.done_with_evidence(
                     lambda: validation_services.customer_validation_submit(
                         actor=request.user,
                         submission_key=form.cleaned_data["submission_key"],
@@ -333,6 +333,7 @@ def customer_validation_new(request):
                     ),
                     files=form.cleaned_data["documents"],
                     uploaded_by=request.user,
+                    via="form",
                 )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)

@@ -225,7 +225,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # MEDIA_ROOT
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -235,6 +235,23 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Uploaded files (evidence documents) in an S3-compatible bucket instead of MEDIA_ROOT: set
+# AWS_STORAGE_BUCKET_NAME (and AWS_S3_ENDPOINT_URL for MinIO or another non-AWS service; the
+# keys as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or boto3's usual sources). django-storages
+# reads the AWS_* settings below. The objects stay private: the portal streams them through
+# its own authorized views, never by the bucket's URL or a signed link.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+    AWS_S3_ADDRESSING_STYLE = "path"  # MinIO's default; AWS accepts it too
+    AWS_DEFAULT_ACL = "private"
+    AWS_S3_FILE_OVERWRITE = False  # the names are fresh uuids anyway
+    AWS_S3_MAX_MEMORY_SIZE = 1024 * 1024  # a downloaded object over 1 MB spools to disk
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

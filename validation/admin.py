@@ -7,6 +7,7 @@ validation.services, like the simulated reviewer's; the admin only parses and re
 from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect
@@ -423,9 +424,11 @@ class ValidationRequestAdmin(AuditedAdmin):
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        vr = get_object_or_404(
-            ValidationRequest.objects.select_related("assigned_to"), pk=object_id
-        )
+        # get_object() answers None for an id that is not one (a relative "widgets.css" asked
+        # for below the page): the admin's own change view then says it doesn't exist.
+        vr = self.get_object(request, unquote(object_id))
+        if vr is None:
+            return super().change_view(request, object_id, form_url, extra_context)
         earlier, earlier_count = selectors.validation_requests_same_tenant(request=vr)
         may_decide = self.has_decide_permission(request) and vr.is_open
         extra_context = (extra_context or {}) | {

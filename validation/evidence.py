@@ -8,6 +8,7 @@ URL, only by the views that check who asks (validation.views, validation.admin).
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -113,37 +114,56 @@ def evidence_check(*, validation_request: ValidationRequest | None, files) -> li
 def evidence_attach(
     *, validation_request: ValidationRequest, files, uploaded_by=None, via: str
 ) -> list[EvidenceDocument]:
-    """Attach ``files`` (uploads) to the request, all of them or none."""
+    """Attach ``files`` (uploads) to the request, all of them or none: a failure part-way
+    removes the files already stored, with the rows the transaction rolls back."""
     via = EvidenceVia(via)
     checked = evidence_check(validation_request=validation_request, files=files)
     documents = []
-    for item in checked:
-        document = EvidenceDocument(
-            request=validation_request,
-            original_name=item.name,
-            content_type=item.content_type,
-            size=item.upload.size,
-            uploaded_by=uploaded_by,
-            uploaded_via=via,
-        )
-        item.upload.seek(0)
-        document.file.save(item.name, item.upload, save=False)
-        document.save()
-        documents.append(document)
+    with _stored_files_removed_on_error(documents), transaction.atomic():
+        for item in checked:
+            document = EvidenceDocument(
+                request=validation_request,
+                original_name=item.name,
+                content_type=item.content_type,
+                size=item.upload.size,
+                uploaded_by=uploaded_by,
+                uploaded_via=via,
+            )
+            item.upload.seek(0)
+            document.file.save(item.name, item.upload, save=False)
+            documents.append(document)
+            document.save()
     return documents
 
 
-def submitted_with_evidence(submit, *, files, uploaded_by) -> ValidationRequest:
-    """A validation form's submission: the documents checked first, then ``submit()`` (the
-    submit service, called with no arguments) and their attachment in one transaction, so a
-    refused document leaves no request behind."""
-    evidence_check(validation_request=None, files=files)
-    with transaction.atomic():
-        created = submit()
-        evidence_attach(
-            validation_request=created, files=files, uploaded_by=uploaded_by, via="form"
+def done_with_evidence(
+    action, *, files, via: str, uploaded_by=None, validation_request=None
+) -> ValidationRequest:
+    """A door's action (a submit or answer service, called with no arguments) and its documents
+    as one step: the documents are checked first, then the action and their attachment run in
+    one transaction, so a refused document leaves no request or answer behind, and a failed
+    transaction leaves no stored file. Attached to ``validation_request``, or to the request the
+    action returns (a submission). Answers that request."""
+    evidence_check(validation_request=validation_request, files=files)
+    documents = []
+    with _stored_files_removed_on_error(documents), transaction.atomic():
+        created = action()
+        target = validation_request or created
+        documents += evidence_attach(
+            validation_request=target, files=files, uploaded_by=uploaded_by, via=via
         )
-    return created
+    return target
+
+
+@contextmanager
+def _stored_files_removed_on_error(documents: list[EvidenceDocument]):
+    """Storage is not transactional: when the block fails, delete what it stored."""
+    try:
+        yield
+    except BaseException:
+        for document in documents:
+            document.file.storage.delete(document.file.name)
+        raise
 
 
 def evidence_file_response(document) -> FileResponse:

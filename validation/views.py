@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -104,7 +103,7 @@ def partner_validation_new(request):
     if request.method == "POST":
         if form.is_valid():
             try:
-                created = evidence.submitted_with_evidence(
+                created = evidence.done_with_evidence(
                     lambda: services.partner_validation_submit(
                         actor=request.user,
                         submission_key=form.cleaned_data["submission_key"],
@@ -113,6 +112,7 @@ def partner_validation_new(request):
                     ),
                     files=form.cleaned_data["documents"],
                     uploaded_by=request.user,
+                    via="form",
                 )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
@@ -222,18 +222,17 @@ def request_answer(request, request_uuid):
     if form.is_valid():
         documents = form.cleaned_data["documents"]
         try:
-            with transaction.atomic():
-                services.validation_request_answer(
+            evidence.done_with_evidence(
+                lambda: services.validation_request_answer(
                     actor=request.user,
                     request=validation_request,
                     response=form.cleaned_data["response"],
-                )
-                evidence.evidence_attach(
-                    validation_request=validation_request,
-                    files=documents,
-                    uploaded_by=request.user,
-                    via="answer",
-                )
+                ),
+                validation_request=validation_request,
+                files=documents,
+                uploaded_by=request.user,
+                via="answer",
+            )
         except Refusal as exc:
             if exc.code == RefusalCode.ROLE_NOT_ALLOWED:  # a forged post: the form isn't shown
                 messages.error(request, exc.message)
@@ -279,14 +278,14 @@ def contact_answer(request, token):
         if form.is_valid():
             documents = form.cleaned_data["documents"]
             try:
-                evidence.evidence_check(validation_request=validation_request, files=documents)
-                with transaction.atomic():
-                    services.validation_request_answer_by_contact(
+                evidence.done_with_evidence(
+                    lambda: services.validation_request_answer_by_contact(
                         token=token, response=form.cleaned_data["response"]
-                    )
-                    evidence.evidence_attach(
-                        validation_request=validation_request, files=documents, via="answer"
-                    )
+                    ),
+                    validation_request=validation_request,
+                    files=documents,
+                    via="answer",
+                )
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:

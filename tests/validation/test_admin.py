@@ -81,6 +81,19 @@ class TestQueue:
         assert "Review started" in page
         assert 'value="approved"' in page and 'value="rejected"' in page
 
+    @pytest.mark.parametrize("tail", ["widgets.css/", "change/widgets.css/", "change/x/"])
+    def test_a_relative_asset_below_a_request_page_is_not_an_error(
+        self, client_for, reviewer, tail
+    ):
+        """A browser asking for a relative asset below the page (the path then holds no id)
+        is told the object doesn't exist, as the admin's own pages do, not answered a 500."""
+        request = PartnerRequestFactory()
+        page = f"{change_url(request).rsplit('change/', 1)[0]}{tail}"
+        answer = client_for(reviewer).get(page, follow=True)
+        assert answer.status_code == 200
+        assert answer.redirect_chain[-1][0] == reverse("admin:index")
+        assert "doesn’t exist" in answer.content.decode()
+
 
 class TestDecisions:
     def test_reviewer_approves(self, client_for, reviewer):

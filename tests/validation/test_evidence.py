@@ -5,13 +5,14 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.urls import reverse
 
 from lib.refusals import RefusalCode
 from partners.models import Role
 from validation import services
 from validation.eligibility import EVIDENCE_MISSING
-from validation.evidence import evidence_attach, sanitized_name
+from validation.evidence import done_with_evidence, evidence_attach, sanitized_name
 from validation.models import EvidenceDocument, RequestState, ValidationRequest
 
 from ..factories import (
@@ -118,6 +119,44 @@ class TestAttach:
                 via="form",
             )
         assert not EvidenceDocument.objects.exists() and not stored_files(_media)
+
+    def test_a_database_failure_part_way_leaves_no_stored_file(self, seller, _media, monkeypatch):
+        """Storage is not transactional: rows rolled back take their stored files with them."""
+        vr = customer_request(seller)
+        real_save, saves = EvidenceDocument.save, []
+
+        def second_save_fails(self, *args, **kwargs):
+            saves.append(self)
+            if len(saves) == 2:
+                raise DatabaseError("the connection dropped")
+            real_save(self, *args, **kwargs)
+
+        monkeypatch.setattr(EvidenceDocument, "save", second_save_fails)
+        with pytest.raises(DatabaseError):
+            evidence_attach(validation_request=vr, files=[upload(), upload()], via="form")
+        assert not EvidenceDocument.objects.exists() and not stored_files(_media)
+
+    def test_a_refused_submission_stores_nothing(self, seller, _media):
+        """The submit service refuses after the documents were checked: no file is kept."""
+        data = customer_request_data(seller.partner)
+        key = uuid.uuid4()
+        done_with_evidence(
+            lambda: services.customer_validation_submit(
+                actor=seller, submission_key=key, intake=data
+            ),
+            files=[upload()],
+            via="form",
+        )
+        assert len(stored_files(_media)) == 1
+        with refused(RefusalCode.REQUEST_ALREADY_OPEN):
+            done_with_evidence(
+                lambda: services.customer_validation_submit(
+                    actor=seller, submission_key=uuid.uuid4(), intake=data
+                ),
+                files=[upload()],
+                via="form",
+            )
+        assert EvidenceDocument.objects.count() == 1 and len(stored_files(_media)) == 1
 
     def test_at_most_five_per_request_across_answers(self, seller):
         vr = customer_request(seller)
