@@ -5,6 +5,8 @@
     python3 run.py test [...] set up and run the test suite (extra arguments go to pytest)
     python3 run.py bench      set up and run the benchmarks in scripts/bench/ (PostgreSQL)
     python3 run.py code       the demo authenticator app's current code (see the demo logins)
+    python3 run.py messages   the translation catalogs: extract, `compile` or `check`
+                              (scripts/messages.py)
 
 Setup creates ``.venv``, installs the project into it (again only when pyproject.toml
 changed), migrates and loads the demo data. Without DATABASE_URL / REDIS_URL everything
@@ -219,10 +221,19 @@ def bench(bench_args: list[str]) -> int:
     return code
 
 
+def messages(messages_args: list[str]) -> int:
+    ensure_venv("dev")
+    script = ROOT / "scripts" / "messages.py"
+    return subprocess.run([str(PYTHON), str(script), *messages_args], cwd=ROOT).returncode
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "command", nargs="?", default="serve", choices=["serve", "test", "bench", "code"]
+        "command",
+        nargs="?",
+        default="serve",
+        choices=["serve", "test", "bench", "code", "messages"],
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
@@ -233,6 +244,8 @@ def main() -> int:
         return bench(rest)
     if args.command == "code":
         return demo_code()
+    if args.command == "messages":
+        return messages(rest)
     if rest:
         parser.error(f"unknown arguments: {' '.join(rest)}")
     return serve(args)

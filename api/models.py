@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 def password_binding(password_hash: str) -> str:
@@ -29,21 +30,35 @@ class ApiToken(models.Model):
     their password changes) and after ``expires_at`` (never when that is empty)."""
 
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=gettext_lazy("agent"),
     )
-    name = models.CharField(max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=12, help_text="The first characters, for recognition.")
-    created_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_reason = models.CharField(max_length=20, choices=RevokedReason, blank=True, default="")
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: no expiry.")
+    name = models.CharField(gettext_lazy("name"), max_length=100)
+    token_hash = models.CharField(gettext_lazy("token hash"), max_length=64, unique=True)
+    prefix = models.CharField(
+        gettext_lazy("prefix"), max_length=12, help_text="The first characters, for recognition."
+    )
+    created_at = models.DateTimeField(gettext_lazy("created at"))
+    last_used_at = models.DateTimeField(gettext_lazy("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(gettext_lazy("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        gettext_lazy("revoked reason"), max_length=20, choices=RevokedReason, blank=True, default=""
+    )
+    expires_at = models.DateTimeField(
+        gettext_lazy("expires at"), null=True, blank=True, help_text="Empty: no expiry."
+    )
     password_binding = models.CharField(
-        max_length=64, default="", help_text="password_binding() of the agent's password."
+        gettext_lazy("password binding"),
+        max_length=64,
+        default="",
+        help_text="password_binding() of the agent's password.",
     )
 
     class Meta:
+        verbose_name = gettext_lazy("api token")
+        verbose_name_plural = gettext_lazy("api tokens")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -72,17 +87,26 @@ class ApiToken(models.Model):
 class IdempotentResponse(models.Model):
     """The answer to a successful write, replayed when the same MS-RequestId comes back."""
 
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    request_id = models.CharField(max_length=64)
-    method = models.CharField(max_length=8)
-    resource = models.CharField(
-        max_length=500, help_text="The route with its ids in one spelling, not the literal path."
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=gettext_lazy("agent"),
     )
-    status = models.PositiveSmallIntegerField()
-    body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField()
+    request_id = models.CharField(gettext_lazy("request id"), max_length=64)
+    method = models.CharField(gettext_lazy("method"), max_length=8)
+    resource = models.CharField(
+        gettext_lazy("resource"),
+        max_length=500,
+        help_text="The route with its ids in one spelling, not the literal path.",
+    )
+    status = models.PositiveSmallIntegerField(gettext_lazy("status"))
+    body = models.JSONField(gettext_lazy("body"), null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"))
 
     class Meta:
+        verbose_name = gettext_lazy("idempotent response")
+        verbose_name_plural = gettext_lazy("idempotent responses")
         constraints = [
             models.UniqueConstraint(
                 fields=["agent", "request_id", "method", "resource"],

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from lib.refusals import Refusal
@@ -11,6 +13,17 @@ from partners.decorators import partner_user_required, step_up_redirect
 
 from . import services
 from .models import ApiToken
+
+# What this page shows of api.services and api.models, which keep the /v1/ API's English: the
+# page translates these when it shows them (listed here so that makemessages finds them).
+PAGE_TEXTS = (
+    gettext_noop("Give the token a name, such as the tool that will use it."),
+    gettext_noop("Choose when the token expires from the list."),
+    gettext_noop("Choose an expiry date in the future."),
+    gettext_noop("by you"),
+    gettext_noop("account deactivated"),
+    gettext_noop("password changed"),
+)
 
 
 @partner_user_required
@@ -29,7 +42,7 @@ def token_list(request):
                 expires_in_days=services.expiry_days_from_form(expiry),
             )
         except Refusal as exc:
-            errors[exc.field or "name"] = exc.message
+            errors[exc.field or "name"] = _(exc.message)
         else:
             new_token = created  # shown once, on this response only
     return render(
@@ -40,8 +53,11 @@ def token_list(request):
             "new_token": new_token,
             "name_error": errors.get("name"),
             "expiry_error": errors.get("expires_in_days"),
-            "expiry_options": [(str(days), f"{days} days") for days in services.EXPIRY_CHOICES]
-            + [(services.NO_EXPIRY, "No expiry")],
+            "expiry_options": [
+                (str(days), ngettext("%(n)s day", "%(n)s days", days) % {"n": days})
+                for days in services.EXPIRY_CHOICES
+            ]
+            + [(services.NO_EXPIRY, _("No expiry"))],
             "expiry_selected": expiry,
         },
         status=400 if errors else 200,
@@ -56,6 +72,7 @@ def token_revoke(request, token_id: int):
     except ApiToken.DoesNotExist as exc:
         raise Http404 from exc
     messages.success(
-        request, f"Token “{token.name}” revoked. Tools using it can no longer sign in."
+        request,
+        _("Token “%(name)s” revoked. Tools using it can no longer sign in.") % {"name": token.name},
     )
     return redirect("api_tokens:list")

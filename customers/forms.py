@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from lib.formfields import (
     DomainField,
@@ -9,7 +10,7 @@ from lib.formfields import (
     us_state_field,
     us_zip_code_field,
 )
-from validation.intake import NOT_ATTESTED, CustomerIntake, basis_refusals
+from validation.intake import CustomerIntake, basis_refusals
 from validation.models import EntityType, RegulatedData, ValidationRequest
 
 from .services import BillingProfile
@@ -19,30 +20,36 @@ class CustomerValidationForm(IntakeForm):
     """Microsoft's intake form, "CSP customer" variant, filled on the customer's behalf."""
 
     tenant_id = TenantIdField(
-        label="Transacting partner's commercial tenant ID",
-        help_text=(
+        label=gettext_lazy("Transacting partner's commercial tenant ID"),
+        help_text=gettext_lazy(
             "Your organization's Microsoft ID (Settings > Organization profile); an indirect "
             "reseller enters its indirect provider's. Never an Azure GCC tenant ID."
         ),
     )
     domain = DomainField(
-        label="Customer domain", help_text="The organization's domain, e.g. springfield.gov."
+        label=gettext_lazy("Customer domain"),
+        help_text=gettext_lazy("The organization's domain, e.g. springfield.gov."),
     )
     entity_type = forms.ChoiceField(
-        label="Eligibility basis",
+        label=gettext_lazy("Eligibility basis"),
         choices=EntityType.choices,
         widget=forms.RadioSelect,
     )
     regulated_data = forms.MultipleChoiceField(
-        label="Government-regulated data the organization holds (commercial entities)",
+        label=gettext_lazy(
+            "Government-regulated data the organization holds (commercial entities)"
+        ),
         choices=RegulatedData.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     attested = forms.BooleanField(
-        label="I confirm that I submit this on the customer's behalf, with its consent, and that "
-        "the information is accurate.",
-        error_messages={"required": NOT_ATTESTED},
+        label=gettext_lazy(
+            "I confirm that I submit this on the customer's behalf, with its consent, and that "
+            "the information is accurate."
+        ),
+        # validation.intake.NOT_ATTESTED, the same text, lazily translated.
+        error_messages={"required": gettext_lazy("You must confirm before submitting.")},
     )
     documents = evidence_documents_field()
     intake_class = CustomerIntake
@@ -64,19 +71,25 @@ class CustomerValidationForm(IntakeForm):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "contact_language",
             "tenant_id",
             "attested",
         ]
         labels = {
-            "organization_name": "Customer's legal name",
-            "contact_name": "Customer contact Microsoft may reach",
-            "contact_email": "Contact email",
-            "is_us_entity": "The organization is a US entity",
+            "organization_name": gettext_lazy("Customer's legal name"),
+            "city": gettext_lazy("City"),
+            "contact_name": gettext_lazy("Customer contact Microsoft may reach"),
+            "contact_email": gettext_lazy("Contact email"),
+            "is_us_entity": gettext_lazy("The organization is a US entity"),
         }
         help_texts = {
-            "organization_name": "Exact and complete: no acronyms, no test names.",
-            "jurisdiction": "For a government entity: the agency, state, county, city or tribe.",
-            "us_presence": "Only for a non-US commercial entity: its verified US presence.",
+            "organization_name": gettext_lazy("Exact and complete: no acronyms, no test names."),
+            "jurisdiction": gettext_lazy(
+                "For a government entity: the agency, state, county, city or tribe."
+            ),
+            "us_presence": gettext_lazy(
+                "Only for a non-US commercial entity: its verified US presence."
+            ),
         }
         widgets = {"us_presence": forms.Textarea(attrs={"rows": 2})}
 
@@ -98,15 +111,17 @@ class BillingProfileForm(forms.Form):
 
     version = forms.CharField(widget=forms.HiddenInput, max_length=64)
     company_name = forms.CharField(
-        label="Company name", max_length=200, help_text="The exact legal name: no acronyms."
+        label=gettext_lazy("Company name"),
+        max_length=200,
+        help_text=gettext_lazy("The exact legal name: no acronyms."),
     )
-    address_line = forms.CharField(label="Street address", max_length=200)
-    city = forms.CharField(max_length=100)
+    address_line = forms.CharField(label=gettext_lazy("Street address"), max_length=200)
+    city = forms.CharField(label=gettext_lazy("City"), max_length=100)
     state = us_state_field()
     postal_code = us_zip_code_field()
-    contact_name = forms.CharField(label="Primary contact", max_length=200)
-    contact_email = forms.EmailField(label="Primary contact email")
-    contact_phone = phone_field(label="Primary contact phone")
+    contact_name = forms.CharField(label=gettext_lazy("Primary contact"), max_length=200)
+    contact_email = forms.EmailField(label=gettext_lazy("Primary contact email"))
+    contact_phone = phone_field(label=gettext_lazy("Primary contact phone"))
 
     def profile(self) -> BillingProfile:
         data = self.cleaned_data

@@ -8,6 +8,8 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lib.refusals import Refusal, RefusalCode
 from partners import permissions
@@ -26,16 +28,16 @@ from validation.selectors import customer_gcc_status_expression, customer_holds_
 from .models import Customer, CustomerRelationship, book_search_text
 
 GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
-GCC_NOT_ENABLED = (
+GCC_NOT_ENABLED = gettext_noop(
     "Your organization can't create GCC customers yet: Government_community_cloud is not on "
     "its reseller qualifications."
 )
-CODE_REQUIRED = (
+CODE_REQUIRED = gettext_noop(
     "Choose the customer's GCC validation code. No code listed? The customer has not been "
     "validated yet: submit a new request."
 )
-DOMAIN_TAKEN = "This domain is already taken. Choose another domain prefix."
-NOT_YOUR_RESELLER = "Choose one of your own indirect resellers."
+DOMAIN_TAKEN = gettext_noop("This domain is already taken. Choose another domain prefix.")
+NOT_YOUR_RESELLER = gettext_noop("Choose one of your own indirect resellers.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,7 +65,7 @@ class CustomerDetails(BillingProfile):
     domain: str
 
 
-CONTACT_PHONE_REQUIRED = (
+CONTACT_PHONE_REQUIRED = gettext_noop(
     "Give the primary contact's phone number: the portal keeps one for every customer."
 )
 
@@ -71,13 +73,15 @@ CONTACT_PHONE_REQUIRED = (
 def _check_contact_phone(profile: BillingProfile) -> None:
     if not profile.contact_phone.strip():
         raise Refusal(
-            RefusalCode.CONTACT_PHONE_REQUIRED, CONTACT_PHONE_REQUIRED, field="contact_phone"
+            RefusalCode.CONTACT_PHONE_REQUIRED, _(CONTACT_PHONE_REQUIRED), field="contact_phone"
         )
 
 
 def _check_indirect_reseller(actor: User, indirect_reseller: Partner | None) -> None:
     if indirect_reseller is not None and indirect_reseller.indirect_provider_id != actor.partner_id:
-        raise Refusal(RefusalCode.NOT_YOUR_RESELLER, NOT_YOUR_RESELLER, field="indirect_reseller")
+        raise Refusal(
+            RefusalCode.NOT_YOUR_RESELLER, _(NOT_YOUR_RESELLER), field="indirect_reseller"
+        )
 
 
 @transaction.atomic
@@ -102,14 +106,14 @@ def customer_create(
     if qualification == GCC:
         if not partner_holds_gcc(actor.partner):
             raise Refusal(
-                RefusalCode.PARTNER_NOT_GCC, GCC_NOT_ENABLED, field="special_qualification"
+                RefusalCode.PARTNER_NOT_GCC, _(GCC_NOT_ENABLED), field="special_qualification"
             )
         if not validation_code_id:
-            raise Refusal(RefusalCode.CODE_REQUIRED, CODE_REQUIRED, field="validation_code")
+            raise Refusal(RefusalCode.CODE_REQUIRED, _(CODE_REQUIRED), field="validation_code")
     elif qualification:
         raise Refusal(
             RefusalCode.UNKNOWN_QUALIFICATION,
-            "Choose None or Government Community Cloud.",
+            _("Choose None or Government Community Cloud."),
             field="special_qualification",
         )
 
@@ -119,13 +123,13 @@ def customer_create(
     except ValidationError as exc:
         codes = {error.code for error in exc.error_dict.get("domain", [])}
         if "unique" in codes:
-            raise Refusal(RefusalCode.DOMAIN_TAKEN, DOMAIN_TAKEN, field="domain_prefix") from exc
+            raise Refusal(RefusalCode.DOMAIN_TAKEN, _(DOMAIN_TAKEN), field="domain_prefix") from exc
         raise  # a domain the doors should have refused already: a bug, not "taken"
     try:
         with transaction.atomic():
             customer.save()
     except IntegrityError as exc:  # a concurrent create took the domain
-        raise Refusal(RefusalCode.DOMAIN_TAKEN, DOMAIN_TAKEN, field="domain_prefix") from exc
+        raise Refusal(RefusalCode.DOMAIN_TAKEN, _(DOMAIN_TAKEN), field="domain_prefix") from exc
     customer_relationship_add(
         partner_id=actor.partner_id,
         customer=customer,
@@ -195,11 +199,11 @@ def on_customer_gcc_changed(sender, *, customer_ids, **kwargs) -> None:
     customer_gcc_status_refresh(customer_ids=customer_ids)
 
 
-CUSTOMER_ALREADY_QUALIFIED = (
+CUSTOMER_ALREADY_QUALIFIED = gettext_noop(
     "This customer already holds the Government Community Cloud qualification: no validation "
     "code is used."
 )
-SETTABLE_QUALIFICATIONS_ONLY_GCC = (
+SETTABLE_QUALIFICATIONS_ONLY_GCC = gettext_noop(
     "This portal sets only the GovernmentCommunityCloud special qualification "
     "(Education and StateOwnedEntity are not offered here; None and Nonprofit can't be set)."
 )
@@ -214,13 +218,13 @@ def customer_gcc_qualification_set(
     once use the code once and the second is told the customer is already qualified."""
     permissions.require(actor, Action.ADD_CUSTOMER)
     if not partner_holds_gcc(actor.partner):
-        raise Refusal(RefusalCode.PARTNER_NOT_GCC, GCC_NOT_ENABLED, field="qualification")
+        raise Refusal(RefusalCode.PARTNER_NOT_GCC, _(GCC_NOT_ENABLED), field="qualification")
     if not validation_id:
-        raise Refusal(RefusalCode.CODE_REQUIRED, CODE_REQUIRED, field="validation_code")
+        raise Refusal(RefusalCode.CODE_REQUIRED, _(CODE_REQUIRED), field="validation_code")
     Customer.objects.select_for_update().filter(pk=customer.pk).first()
     if customer_holds_gcc(customer):
         raise Refusal(
-            RefusalCode.CUSTOMER_ALREADY_GCC, CUSTOMER_ALREADY_QUALIFIED, field="qualification"
+            RefusalCode.CUSTOMER_ALREADY_GCC, _(CUSTOMER_ALREADY_QUALIFIED), field="qualification"
         )
     code = (
         validation_code_list(actor=actor, usable_only=False)
@@ -228,16 +232,16 @@ def customer_gcc_qualification_set(
         .first()
     )
     if code is None:
-        raise Refusal(RefusalCode.CODE_UNKNOWN, CODE_UNKNOWN, field="validation_code")
+        raise Refusal(RefusalCode.CODE_UNKNOWN, _(CODE_UNKNOWN), field="validation_code")
     code = validation_code_consume(actor=actor, code_id=code.pk)
     return customer_gcc_qualification_grant(customer=customer, code=code, now=now)
 
 
-CUSTOMER_CHANGED = (
+CUSTOMER_CHANGED = gettext_noop(
     "Someone changed this customer since you opened the page: here is what it is now. "
     "Nothing was saved. Check the details below and make your change again."
 )
-NOT_YOUR_CUSTOMER = "This customer is not one of your organization's customers."
+NOT_YOUR_CUSTOMER = gettext_noop("This customer is not one of your organization's customers.")
 
 
 def billing_profile_version(customer: Customer) -> str:
@@ -276,11 +280,11 @@ def customer_billing_profile_update(
     if not CustomerRelationship.objects.filter(
         partner_id=actor.partner_id, customer_id=customer.pk
     ).exists():
-        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
+        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, _(NOT_YOUR_CUSTOMER))
     _check_contact_phone(profile)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if expected_version is not None and expected_version != billing_profile_version(customer):
-        raise Refusal(RefusalCode.CUSTOMER_CHANGED, CUSTOMER_CHANGED, about=customer)
+        raise Refusal(RefusalCode.CUSTOMER_CHANGED, _(CUSTOMER_CHANGED), about=customer)
     wanted = asdict(profile)
     changed = [name for name, value in wanted.items() if getattr(customer, name) != value]
     for name in changed:

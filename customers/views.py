@@ -11,8 +11,10 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lib.cache import cache_get, cache_set
 from lib.keyset import FIRST
@@ -43,7 +45,11 @@ PAGE_SIZE = 25
 
 
 # The list's columns that sort, as the table heads them (customers.selectors.SORTS).
-SORT_COLUMNS = (("name", "Company"), ("domain", "Domain"), ("added", "Added"))
+SORT_COLUMNS = (
+    ("name", gettext_noop("Company")),
+    ("domain", gettext_noop("Domain")),
+    ("added", gettext_noop("Added")),
+)
 
 
 def _list_filters(request) -> dict:
@@ -107,10 +113,14 @@ def _book_table(
     Kept in the cache under the partner's book version, which customers.services changes with
     every change to the book: a page shown again (the first page after every action, a search
     run twice, by any of the partner's users) costs no page or count query and no rendering of
-    its rows until the book changes.
+    its rows until the book changes. The page is in the reader's language: so is its key.
     """
     partner = request.user.partner  # read with the user: before the rows (_books_changed)
-    state = f"{partner.pk}:{partner.book_version}:{holds_gcc}:{provider}:{request.GET.urlencode()}"
+    language = translation.get_language()
+    state = (
+        f"{partner.pk}:{partner.book_version}:{holds_gcc}:{provider}:{language}:"
+        f"{request.GET.urlencode()}"
+    )
     key = "book-table:" + hashlib.sha256(state.encode()).hexdigest()
     cached = cache_get(key)
     if cached is not None:
@@ -134,7 +144,7 @@ def _book_table(
     base = f"{unsorted.urlencode()}&" if unsorted else ""
     heads = [
         {
-            "label": label,
+            "label": _(label),
             "sorted": name == column,
             "descending": name == column and descending,
             # A sorted column's link turns it around; another's sorts by it, ascending.
@@ -178,24 +188,37 @@ def csv_cell(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-EXPORT_HEADER = ["Company", "Domain", "Microsoft ID", "Special qualifications", "Validation"]
+EXPORT_HEADER = [
+    gettext_noop("Company"),
+    gettext_noop("Domain"),
+    gettext_noop("Microsoft ID"),
+    gettext_noop("Special qualifications"),
+    gettext_noop("Validation"),
+]
 
 
 def _export_lines(rows, *, holds_gcc: bool, provider: bool):
+    """The CSV's lines. Its words are translated here, in the reader's language, before the
+    response streams (the rows are written later, as the server reads them)."""
+    header = [
+        *(_(name) for name in EXPORT_HEADER),
+        *([_("Indirect reseller")] if provider else []),
+        _("Added"),
+    ]
+    gcc = _("Government Community Cloud") if holds_gcc else _("(hidden)")
+    statuses = {value: str(label) for value, label in CustomerGccStatus.choices}
+    return _export_rows(rows, header=header, gcc=gcc, statuses=statuses, provider=provider)
+
+
+def _export_rows(rows, *, header: list[str], gcc: str, statuses: dict, provider: bool):
     writer = csv.writer(_Echo())
-    header = [*EXPORT_HEADER, *(["Indirect reseller"] if provider else []), "Added"]
     yield "\ufeff" + writer.writerow(header)  # the BOM: spreadsheets then read it as UTF-8
-    statuses = dict(CustomerGccStatus.choices)
     for customer in rows:
-        if customer.has_gcc:
-            qualification = "Government Community Cloud" if holds_gcc else "(hidden)"
-        else:
-            qualification = ""
         cells = [
             customer.company_name,
             customer.domain,
             customer.tenant_id,
-            qualification,
+            gcc if customer.has_gcc else "",
             statuses.get(customer.gcc_status, customer.gcc_status),
         ]
         if provider:
@@ -399,7 +422,9 @@ def customer_edit(request, customer_uuid):
                 status = 400
             else:
                 messages.success(
-                    request, f"The profile of {form.cleaned_data['company_name']} was saved."
+                    request,
+                    _("The profile of %(name)s was saved.")
+                    % {"name": form.cleaned_data["company_name"]},
                 )
                 return redirect("customers:detail", customer_uuid=customer.uuid)
         else:

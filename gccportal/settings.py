@@ -79,11 +79,15 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else Accept-Language (then lib.i18n, below).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): signed in with a second factor in this session (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in user's language is the profile's; /v1/ is English whatever the caller's.
+    "lib.i18n.LanguageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # history rows name the user
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout, absolute lifetime, no-store on signed-in pages (lib/sessions.py).
@@ -115,6 +119,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partners.context_processors.workspace",
             ],
+            # {% load portal %}: |money (prices in the reader's number format).
+            "libraries": {"portal": "lib.templatetags.portal"},
         },
     },
 ]
@@ -215,7 +221,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Internationalisation -----------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# English and Spanish (the source page's language). Before sign-in the browser's
+# Accept-Language (or the switcher's cookie) picks one; after it, the user's profile does
+# (lib/i18n.py). /v1/ always answers in English, as Partner Center's API does. The catalogs are
+# locale/<lang>/LC_MESSAGES/django.po, compiled to the committed .mo by `python3 run.py
+# compilemessages` (no system gettext needed); README "Languages" says how to add one.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["lib.formats"]  # dates day-first in Spanish, the US zone named in both
+LANGUAGE_COOKIE_NAME = "gcc_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "America/New_York"  # Microsoft's review clock runs on US Eastern business days
 USE_I18N = True
 USE_TZ = True

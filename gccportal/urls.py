@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from console.health import healthz
 from lib.signin import ReviewerSignInForm, SignInForm
-from partners import security_views
+from partners import language_views, security_views
 from partners.passwords import PasswordResetRequestForm, reset_link_lifetime
 from validation import views as validation_views
 
@@ -21,6 +21,7 @@ password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetRe
 urlpatterns = [
     path("", validation_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("language/", language_views.language_set, name="set_language"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),

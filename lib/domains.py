@@ -15,6 +15,8 @@ A-label, which is plain LDH and passes). It is not converted for the person: UTS
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 # A domain: labels, then a top-level domain of letters (or an IDNA one, xn--…).
@@ -25,13 +27,15 @@ DOMAIN_LENGTH = (4, 100)  # Customer.domain and ValidationRequest.domain hold 10
 INITIAL_DOMAIN_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{1,40}[A-Za-z0-9]", re.ASCII)
 INITIAL_DOMAIN_SUFFIX = ".onmicrosoft.com"
 
-NOT_ASCII = (
+NOT_ASCII = gettext_noop(
     "Write the domain in ASCII letters (a-z), digits and hyphens. For a name in another "
     "script, enter its IDNA form (xn--…)."
 )
-INVALID_DOMAIN = "Enter a domain name such as springfield.gov."
-INVALID_PREFIX = "Use 3 to 42 letters, digits or hyphens (not at the start or the end)."
-INVALID_INITIAL_DOMAIN = (
+INVALID_DOMAIN = gettext_noop("Enter a domain name such as springfield.gov.")
+INVALID_PREFIX = gettext_noop(
+    "Use 3 to 42 letters, digits or hyphens (not at the start or the end)."
+)
+INVALID_INITIAL_DOMAIN = gettext_noop(
     "Use prefix.onmicrosoft.com, the prefix 3 to 42 letters, digits or hyphens (not at the "
     "start or the end)."
 )
@@ -39,7 +43,7 @@ INVALID_INITIAL_DOMAIN = (
 
 def _require_ascii(value: str) -> None:
     if not value.isascii():
-        raise ValidationError(NOT_ASCII, code="not_ascii")
+        raise ValidationError(_(NOT_ASCII), code="not_ascii")
 
 
 def validate_domain(value: str) -> None:
@@ -47,14 +51,14 @@ def validate_domain(value: str) -> None:
     _require_ascii(value)
     low, high = DOMAIN_LENGTH
     if not (low <= len(value) <= high and DOMAIN.fullmatch(value)):
-        raise ValidationError(INVALID_DOMAIN, code="invalid")
+        raise ValidationError(_(INVALID_DOMAIN), code="invalid")
 
 
 def validate_initial_domain_prefix(value: str) -> None:
     """The PREFIX of PREFIX.onmicrosoft.com."""
     _require_ascii(value)
     if not INITIAL_DOMAIN_PREFIX.fullmatch(value):
-        raise ValidationError(INVALID_PREFIX, code="invalid")
+        raise ValidationError(_(INVALID_PREFIX), code="invalid")
 
 
 def validate_initial_domain(value: str) -> None:
@@ -62,7 +66,7 @@ def validate_initial_domain(value: str) -> None:
     _require_ascii(value)
     prefix, suffix = value[: -len(INITIAL_DOMAIN_SUFFIX)], value[-len(INITIAL_DOMAIN_SUFFIX) :]
     if suffix.lower() != INITIAL_DOMAIN_SUFFIX or not INITIAL_DOMAIN_PREFIX.fullmatch(prefix):
-        raise ValidationError(INVALID_INITIAL_DOMAIN, code="invalid")
+        raise ValidationError(_(INVALID_INITIAL_DOMAIN), code="invalid")
 
 
 def normalized(domain: str) -> str:

@@ -2,7 +2,10 @@
 that are ASCII by rule (whole numbers, tenant IDs, domains: lib.ascii, lib.domains)."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy, gettext_noop
 from localflavor.us.forms import USStateField, USZipCodeField
 from localflavor.us.us_states import STATE_CHOICES
 
@@ -10,29 +13,33 @@ from .ascii import is_whole_number
 from .domains import normalized, validate_domain, validate_initial_domain_prefix
 
 PHONE_REGEX = r"^\+?[0-9][0-9 ().-]{6,19}$"
-PHONE_INVALID = "Enter a phone number, e.g. +1 202 555 0143."
+PHONE_INVALID = gettext_noop("Enter a phone number, e.g. +1 202 555 0143.")
 
 
 def us_state_field(**kwargs) -> USStateField:
-    choices = [("", "Choose…"), *STATE_CHOICES]
-    return USStateField(label="State or territory", widget=forms.Select(choices=choices), **kwargs)
+    choices = [("", gettext_lazy("Choose…")), *STATE_CHOICES]
+    return USStateField(
+        label=gettext_lazy("State or territory"), widget=forms.Select(choices=choices), **kwargs
+    )
 
 
 def us_zip_code_field(**kwargs) -> USZipCodeField:
-    return USZipCodeField(label="ZIP code", **kwargs)
+    return USZipCodeField(label=gettext_lazy("ZIP code"), **kwargs)
 
 
 def phone_field(**kwargs) -> forms.RegexField:
     return forms.RegexField(
         regex=PHONE_REGEX,
         max_length=32,
-        error_messages={"invalid": PHONE_INVALID},
+        error_messages={"invalid": gettext_lazy(PHONE_INVALID)},  # extracted by the noop above
         **kwargs,
     )
 
 
 TENANT_ID_ERRORS = {
-    "invalid": "Enter a tenant ID as a GUID, e.g. 0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7."
+    "invalid": gettext_lazy(
+        "Enter a tenant ID as a GUID, e.g. 0f1e2d3c-4b5a-6978-8091-a2b3c4d5e6f7."
+    )
 }
 
 
@@ -90,9 +97,22 @@ class IntakeForm(forms.ModelForm):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     state = us_state_field()
     postal_code = us_zip_code_field()
-    contact_phone = phone_field(label="Contact phone")
+    contact_phone = phone_field(label=gettext_lazy("Contact phone"))
+    # The emails to the contact are written in it; the agent's own language unless changed.
+    contact_language = forms.ChoiceField(
+        label=gettext_lazy("Language of the emails to the contact"),
+        choices=settings.LANGUAGES,
+        required=False,
+    )
 
     intake_class: type  # the service's typed input (validation.intake)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_language"].initial = translation.get_language()
+
+    def clean_contact_language(self) -> str:
+        return self.cleaned_data["contact_language"] or settings.LANGUAGE_CODE
 
     def intake(self):
         return self.intake_class(**{name: self.cleaned_data[name] for name in self.Meta.fields})
@@ -122,7 +142,7 @@ class MultipleFileField(forms.FileField):
 
 def evidence_documents_field() -> MultipleFileField:
     return MultipleFileField(
-        label="Evidence documents (optional)",
-        help_text="PDF, PNG or JPEG; at most 5 files of 10 MB each.",
+        label=gettext_lazy("Evidence documents (optional)"),
+        help_text=gettext_lazy("PDF, PNG or JPEG; at most 5 files of 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )

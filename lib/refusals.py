@@ -7,6 +7,9 @@ rewording it changes nothing else.
 
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 
 class RefusalCode(StrEnum):
     # Who may
@@ -146,6 +149,7 @@ class Refusal(Exception):
     """
 
     def __init__(self, code: RefusalCode, message: str, *, field: str | None = None, about=None):
+        message = str(message)  # a lazy translation, in the language of whoever was refused
         super().__init__(message)
         self.code = RefusalCode(code)
         self.message = message
@@ -160,11 +164,11 @@ class Refusal(Exception):
         return f"Refusal({self.code.name}, {self.message!r})"
 
 
-NUL_IN_TEXT = "Remove the null characters from this text."
+NUL_IN_TEXT = gettext_noop("Remove the null characters from this text.")
 
 
 def refuse_nul(text: str, *, field: str | None = None) -> None:
     """Free text that reaches the database outside a Django form (which refuses NUL itself):
     PostgreSQL can't store a NUL character, so say so instead of failing with a 500."""
     if "\x00" in text:
-        raise Refusal(RefusalCode.NUL_IN_TEXT, NUL_IN_TEXT, field=field)
+        raise Refusal(RefusalCode.NUL_IN_TEXT, _(NUL_IN_TEXT), field=field)

@@ -22,6 +22,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import ngettext
 
 SIGNED_IN_AT = "gcc_signed_in_at"
 LAST_SEEN = "gcc_last_seen"
@@ -41,15 +42,19 @@ def _ended_because(session, now: float) -> str | None:
     signed_in_at = session.setdefault(SIGNED_IN_AT, now)
     last_seen = session.get(LAST_SEEN, signed_in_at)
     if now - signed_in_at > settings.GCC_SESSION_MAX_HOURS * 3600:
-        return (
-            f"You were signed out: a session lasts at most {settings.GCC_SESSION_MAX_HOURS} "
-            "hours. Sign in again."
-        )
+        hours = settings.GCC_SESSION_MAX_HOURS
+        return ngettext(  # the English says "hours" even for one, as it always has
+            "You were signed out: a session lasts at most %(hours)s hours. Sign in again.",
+            "You were signed out: a session lasts at most %(hours)s hours. Sign in again.",
+            hours,
+        ) % {"hours": hours}
     if now - last_seen > settings.GCC_SESSION_IDLE_MINUTES * 60:
-        return (
-            f"You were signed out after {settings.GCC_SESSION_IDLE_MINUTES} minutes without "
-            "activity. Sign in again."
-        )
+        minutes = settings.GCC_SESSION_IDLE_MINUTES
+        return ngettext(  # the English says "minutes" even for one, as it always has
+            "You were signed out after %(minutes)s minutes without activity. Sign in again.",
+            "You were signed out after %(minutes)s minutes without activity. Sign in again.",
+            minutes,
+        ) % {"minutes": minutes}
     return None
 
 

@@ -2,6 +2,7 @@
 permission on them)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from .models import EmailNotification, Heartbeat
 
@@ -27,7 +28,7 @@ class EmailNotificationAdmin(ReadOnlyAdmin):
     search_fields = ["=key", "subject"]
     date_hierarchy = "created_at"
 
-    @admin.display(description="to")
+    @admin.display(description=gettext_lazy("to"))
     def recipients(self, notification):
         return ", ".join(notification.to)
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class OpsConfig(AppConfig):
@@ -7,4 +8,4 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     label = "ops"
-    verbose_name = "Operations"
+    verbose_name = gettext_lazy("Operations")

@@ -20,7 +20,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
         if value is None or (isinstance(value, DeletedObject) and value.pk is None):
             return "—"
         if isinstance(value, datetime):
-            return date_format(timezone.localtime(value), "M j, Y g:i:s A T")
+            return date_format(timezone.localtime(value), "DATETIME_SECONDS_FORMAT")
         if getattr(field, "choices", None) and not isinstance(value, list | dict):
             return dict(field.flatchoices).get(value, value)
         return super().prepare_delta_change_value(change, value)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import PortalNotification
@@ -82,6 +83,11 @@ def notification_read_all(request):
     if marked:
         messages.success(
             request,
-            f"{marked} notification{'s' if marked != 1 else ''} marked as read.",
+            ngettext(
+                "%(count)s notification marked as read.",
+                "%(count)s notifications marked as read.",
+                marked,
+            )
+            % {"count": marked},
         )
     return redirect("notifications:list")

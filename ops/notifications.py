@@ -9,7 +9,9 @@ The one function to call, from inside the service's transaction::
                                   #   emails/<template>_subject.txt, <template>.txt, <template>.html
         to: Iterable[str],        # recipients' addresses (blank ones are dropped)
         context: dict | None = None,  # JSON-serialisable values only (ids, strings, numbers,
-                                      # lists, dicts): the templates see them plus ``site_url``
+                                      # lists, dicts): the templates see them plus ``site_url``;
+                                      # "language": the recipients' (lib.i18n.language_of),
+                                      # rendered in it (default: settings.LANGUAGE_CODE)
     ) -> EmailNotification | None
 
 It saves an outbox row in the current transaction (rolled back with it) and, once the
@@ -47,9 +49,10 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from lib.i18n import supported
 from lib.queue import enqueue_on_commit
 from lib.sweeps import drain, sweep_time_budget
 
@@ -208,12 +211,19 @@ def portal_link(context: dict) -> str:
     return ""
 
 
+def _language(context: dict) -> str:
+    """The recipients' language, as the service that recorded the email put it in the context
+    (``"language"``; lib.i18n.language_of), else the default."""
+    return supported(context.get("language")) or settings.LANGUAGE_CODE
+
+
 def _subject(row: EmailNotification) -> str | None:
     """The email's subject as the recipient will read it; None if it does not render (the
     email's own send marks it failed; the service that recorded it goes on)."""
     context = {**row.context, "site_url": settings.GCC_SITE_URL}
     try:
-        subject = render_to_string(f"emails/{row.template}_subject.txt", context)
+        with translation.override(_language(context)):
+            subject = render_to_string(f"emails/{row.template}_subject.txt", context)
     except Exception:
         logger.exception("portal notification for email %s not recorded", row.key)
         return None
@@ -284,11 +294,16 @@ def _claim(notification_id: int, *, now: datetime) -> bool:
 def _render(notification: EmailNotification) -> EmailMultiAlternatives:
     base = f"emails/{notification.template}"
     context = {**notification.context, "site_url": settings.GCC_SITE_URL}
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"{base}.txt", context), to=notification.to
-    )
-    message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+    language = _language(context)
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"{base}.txt", context),
+            to=notification.to,
+            headers={"Content-Language": language},
+        )
+        message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
     return message
 
 

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.models import Customer
 from customers.selectors import partner_manages_customer
@@ -34,10 +36,12 @@ from .services import (
 
 CART_DAYS = 7  # a cart not checked out within a week expires, as in Partner Center
 CATALOG_ITEM_SUFFIX = ":0001:0001"
-CART_ORDERED = "This cart was checked out already: create a new cart to order again."
-CART_EXPIRED = "This cart expired on {date}: create a new one."
-DUPLICATE_LINE = "This offer is on another line of the cart already."
-UNKNOWN_CATALOG_ITEM = "Unknown catalog item {item!r}: use an offer's ID, or {{offerId}}:0001:0001."
+CART_ORDERED = gettext_noop("This cart was checked out already: create a new cart to order again.")
+CART_EXPIRED = gettext_noop("This cart expired on %(date)s: create a new one.")
+DUPLICATE_LINE = gettext_noop("This offer is on another line of the cart already.")
+UNKNOWN_CATALOG_ITEM = gettext_noop(
+    "Unknown catalog item %(item)s: use an offer's ID, or {offerId}:0001:0001."
+)
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,10 @@ def _line_refusal(actor, context, offers, item, families, seen) -> Refusal | Non
     """Why this line can't be ordered, or None: the order's own checks, one line at a time."""
     offer = offers.get(_offer_id(item.catalog_item_id))
     if offer is None:
-        message = UNKNOWN_CATALOG_ITEM.format(item=item.catalog_item_id[:100])
+        message = _(UNKNOWN_CATALOG_ITEM) % {"item": repr(item.catalog_item_id[:100])}
         return Refusal(RefusalCode.UNKNOWN_OFFER, message)
     if offer.pk in seen:
-        return Refusal(RefusalCode.DUPLICATE_OFFER, DUPLICATE_LINE)
+        return Refusal(RefusalCode.DUPLICATE_OFFER, _(DUPLICATE_LINE))
     seen.add(offer.pk)
     try:
         check_quantity(offer, item.quantity, field="quantity")
@@ -120,15 +124,15 @@ def _write_lines(actor: User, cart: Cart, items: list[CartItem]) -> None:
 def _check_customer(actor: User, customer: Customer) -> None:
     permissions.require(actor, Action.PLACE_ORDERS)
     if not partner_manages_customer(partner_id=actor.partner_id, customer_id=customer.pk):
-        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
+        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, _(NOT_YOUR_CUSTOMER))
 
 
 def _check_open(cart: Cart, now: datetime) -> None:
     if cart.status == CartStatus.ORDERED:
-        raise Refusal(RefusalCode.CART_ORDERED, CART_ORDERED)
+        raise Refusal(RefusalCode.CART_ORDERED, _(CART_ORDERED))
     if now >= cart.expires_at:
         date = timezone.localtime(cart.expires_at).date().isoformat()
-        raise Refusal(RefusalCode.CART_EXPIRED, CART_EXPIRED.format(date=date))
+        raise Refusal(RefusalCode.CART_EXPIRED, _(CART_EXPIRED) % {"date": date})
 
 
 @transaction.atomic
@@ -138,7 +142,7 @@ def cart_create(
     """A new cart for the customer, its lines checked (a refused line is kept, with why)."""
     _check_customer(actor, customer)
     if not items:
-        raise Refusal(RefusalCode.EMPTY_CART, "Put at least one line in the cart.")
+        raise Refusal(RefusalCode.EMPTY_CART, _("Put at least one line in the cart."))
     now = now or timezone.now()
     cart = Cart.objects.create(
         customer=customer,
@@ -162,7 +166,7 @@ def cart_replace(
     now = now or timezone.now()
     _check_open(cart, now)
     if not items:
-        raise Refusal(RefusalCode.EMPTY_CART, "Put at least one line in the cart.")
+        raise Refusal(RefusalCode.EMPTY_CART, _("Put at least one line in the cart."))
     _write_lines(actor, cart, items)
     cart.updated_at, cart.updated_by = now, actor
     cart.save(update_fields=["updated_at", "updated_by"])

@@ -11,6 +11,9 @@ validation: a customer validated for Office 365 GCC needs no other.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
+
 from lib.refusals import Refusal, RefusalCode
 from partners.models import Partner
 from partners.selectors import partner_holds_gcc
@@ -18,21 +21,23 @@ from validation.selectors import customer_holds_gcc
 
 from .models import Offer, Subscription, SubscriptionStatus
 
-RETIRED = "This offer is no longer sold."
-PARTNER_NOT_GCC = (
+RETIRED = gettext_noop("This offer is no longer sold.")
+PARTNER_NOT_GCC = gettext_noop(
     "Your organization does not hold Government_community_cloud: GCC offers can't be ordered "
     "until its partner GCC validation is approved."
 )
-CUSTOMER_NOT_GCC = (
+CUSTOMER_NOT_GCC = gettext_noop(
     "This customer is not validated for GCC: Government Community Cloud is not under its special "
     "qualifications (Account page). Submit a customer GCC validation request first."
 )
-GCC_CUSTOMER_COMMERCIAL = "A GCC customer can be sold GCC offers only."
+GCC_CUSTOMER_COMMERCIAL = gettext_noop("A GCC customer can be sold GCC offers only.")
 
 
 def needs_base_suite(offer: Offer) -> str:
-    families = " or ".join(offer.requires_base_families)
-    return f"This add-on needs a base suite first: order a {families} offer with it or before it."
+    families = pgettext("joins a list: A or B", " or ").join(offer.requires_base_families)
+    return _(
+        "This add-on needs a base suite first: order a %(families)s offer with it or before it."
+    ) % {"families": families}
 
 
 @dataclass(frozen=True)
@@ -64,14 +69,14 @@ def offer_refusal(
 ) -> Refusal | None:
     """Why ``offer`` can't be ordered in ``context``, or None when it can."""
     if not offer.is_active:
-        return Refusal(RefusalCode.OFFER_RETIRED, RETIRED)
+        return Refusal(RefusalCode.OFFER_RETIRED, _(RETIRED))
     if offer.is_gcc:
         if not context.partner_holds_gcc:
-            return Refusal(RefusalCode.PARTNER_NOT_GCC, PARTNER_NOT_GCC)
+            return Refusal(RefusalCode.PARTNER_NOT_GCC, _(PARTNER_NOT_GCC))
         if not context.customer_is_gcc:
-            return Refusal(RefusalCode.CUSTOMER_NOT_GCC, CUSTOMER_NOT_GCC)
+            return Refusal(RefusalCode.CUSTOMER_NOT_GCC, _(CUSTOMER_NOT_GCC))
     elif context.customer_is_gcc:
-        return Refusal(RefusalCode.GCC_CUSTOMER_COMMERCIAL_OFFER, GCC_CUSTOMER_COMMERCIAL)
+        return Refusal(RefusalCode.GCC_CUSTOMER_COMMERCIAL_OFFER, _(GCC_CUSTOMER_COMMERCIAL))
     if offer.is_addon:
         available = context.owned_families | cart_families
         if not available.intersection(offer.requires_base_families):

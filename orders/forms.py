@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from customers.services import CustomerDetails
 from lib.ascii import is_whole_number
@@ -25,10 +27,12 @@ GCC = SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD
 
 
 def code_label(code) -> str:
-    return (
-        f"{code.validation_id} · {code.organization_name} "
-        f"({code.remaining_creates} of {code.max_creates} creates left)"
-    )
+    return _("%(id)s · %(organization)s (%(left)s of %(max)s creates left)") % {
+        "id": code.validation_id,
+        "organization": code.organization_name,
+        "left": code.remaining_creates,
+        "max": code.max_creates,
+    }
 
 
 class ShownCodesIterator(forms.models.ModelChoiceIterator):
@@ -56,7 +60,7 @@ class ValidationCodeChoiceField(ChoiceByIdField):
             return super().to_python(value)
         except ValidationError:
             if self._is_used_up(value):
-                raise ValidationError(CODE_USED_UP, code="used_up") from None
+                raise ValidationError(_(CODE_USED_UP), code="used_up") from None
             raise
 
     def _is_used_up(self, value) -> bool:
@@ -75,40 +79,47 @@ class CustomerAccountForm(forms.Form):
     """The new customer's account info, and its special qualification."""
 
     company_name = forms.CharField(
-        label="Company name", max_length=200, help_text="The exact legal name: no acronyms."
+        label=gettext_lazy("Company name"),
+        max_length=200,
+        help_text=gettext_lazy("The exact legal name: no acronyms."),
     )
     domain_prefix = InitialDomainPrefixField(
-        label="Domain prefix",
-        help_text="The customer's initial domain: prefix.onmicrosoft.com.",
+        label=gettext_lazy("Domain prefix"),
+        help_text=gettext_lazy("The customer's initial domain: prefix.onmicrosoft.com."),
     )
-    address_line = forms.CharField(label="Street address", max_length=200)
-    city = forms.CharField(max_length=100)
+    address_line = forms.CharField(label=gettext_lazy("Street address"), max_length=200)
+    city = forms.CharField(label=gettext_lazy("City"), max_length=100)
     state = us_state_field()
     postal_code = us_zip_code_field()
-    contact_name = forms.CharField(label="Primary contact", max_length=200)
-    contact_email = forms.EmailField(label="Primary contact email")
-    contact_phone = phone_field(label="Primary contact phone")
+    contact_name = forms.CharField(label=gettext_lazy("Primary contact"), max_length=200)
+    contact_email = forms.EmailField(label=gettext_lazy("Primary contact email"))
+    contact_phone = phone_field(label=gettext_lazy("Primary contact phone"))
     agreement_accepted = forms.BooleanField(
-        label="The customer has accepted the Microsoft Customer Agreement.",
-        error_messages={"required": "The customer must accept the Microsoft Customer Agreement."},
+        label=gettext_lazy("The customer has accepted the Microsoft Customer Agreement."),
+        error_messages={
+            "required": gettext_lazy("The customer must accept the Microsoft Customer Agreement.")
+        },
     )
     indirect_reseller = ChoiceByIdField(
-        label="Indirect reseller",
+        label=gettext_lazy("Indirect reseller"),
         queryset=Partner.objects.none(),
         required=False,
-        help_text="The indirect reseller this customer's subscriptions belong to.",
+        help_text=gettext_lazy("The indirect reseller this customer's subscriptions belong to."),
     )
     special_qualification = forms.ChoiceField(
-        label="Special qualifications",
-        choices=[("", "None"), (GCC, "Government Community Cloud (GCC)")],
+        label=gettext_lazy("Special qualifications"),
+        choices=[
+            ("", pgettext_lazy("special qualification", "None")),
+            (GCC, gettext_lazy("Government Community Cloud (GCC)")),
+        ],
         widget=forms.RadioSelect,
         required=False,
     )
     validation_code = ValidationCodeChoiceField(
-        label="GCC validation code",
+        label=gettext_lazy("GCC validation code"),
         queryset=None,
         required=False,
-        empty_label="Choose the customer's validation",
+        empty_label=gettext_lazy("Choose the customer's validation"),
     )
 
     def __init__(self, *args, actor, gcc_enabled: bool, **kwargs):
@@ -180,13 +191,13 @@ class CartForm(forms.Form):
             if entry.refusal:
                 select["disabled"] = True
             self.fields[f"term_{offer.offer_id}"] = forms.ChoiceField(
-                label=f"Term for {offer.name}",
+                label=_("Term for %(offer)s") % {"offer": offer.name},
                 required=False,
                 choices=[(term, Term(term).label) for term in offer.terms],
                 widget=forms.Select(attrs=select),
             )
             self.fields[f"billing_{offer.offer_id}"] = forms.ChoiceField(
-                label=f"Billing for {offer.name}",
+                label=_("Billing for %(offer)s") % {"offer": offer.name},
                 required=False,
                 choices=[(cycle, BillingCycle(cycle).label) for cycle in offer.billing_cycles],
                 widget=forms.Select(attrs=select),

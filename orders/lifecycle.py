@@ -22,10 +22,13 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.selectors import partner_manages_customer
+from lib.i18n import language_of
 from lib.refusals import Refusal, RefusalCode
 from ops.notifications import notify_on_commit
 from partners import permissions
@@ -42,6 +45,7 @@ from .models import (
     SubscriptionStatus,
 )
 from .services import (
+    FRIENDLY_NAME_MAX,
     FRIENDLY_NAME_REQUIRED,
     NOT_YOUR_CUSTOMER,
     NOT_YOUR_SUBSCRIPTION,
@@ -53,19 +57,42 @@ logger = logging.getLogger(__name__)
 
 Kind = SubscriptionEventKind
 MAX_CATCH_UP_TERMS = 10_000
-STATUS_UNKNOWN = "Choose a subscription status: active, suspended or deleted (to cancel)."
-SUSPENDED = (
+STATUS_UNKNOWN = gettext_noop(
+    "Choose a subscription status: active, suspended or deleted (to cancel)."
+)
+SUSPENDED = gettext_noop(
     "This subscription is suspended: reactivate it (status active) before changing its quantity."
 )
-ENDED = "This subscription was {what} on {day}: it can't be changed any more."
-WINDOW_CLOSED = (
-    "The cancellation window closed on {day} (7 days after the {since}). Turn auto-renew off "
-    "to let the subscription end with its term on {end}."
-)
+# By (how it ended, whether the day is known): whole sentences, for the translations.
+ENDED = {
+    ("cancelled", True): gettext_noop(
+        "This subscription was cancelled on %(day)s: it can't be changed any more."
+    ),
+    ("expired", True): gettext_noop(
+        "This subscription was expired on %(day)s: it can't be changed any more."
+    ),
+    ("cancelled", False): gettext_noop(
+        "This subscription was cancelled on an earlier day: it can't be changed any more."
+    ),
+    ("expired", False): gettext_noop(
+        "This subscription was expired on an earlier day: it can't be changed any more."
+    ),
+}
+# By what opened the window: the purchase, or the last renewal.
+WINDOW_CLOSED = {
+    "purchase": gettext_noop(
+        "The cancellation window closed on %(day)s (7 days after the purchase). Turn auto-renew "
+        "off to let the subscription end with its term on %(end)s."
+    ),
+    "renewal": gettext_noop(
+        "The cancellation window closed on %(day)s (7 days after the renewal). Turn auto-renew "
+        "off to let the subscription end with its term on %(end)s."
+    ),
+}
 
 
 def _day(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "N j, Y g:i A T")
+    return date_format(timezone.localtime(moment), "NEWS_DATETIME_FORMAT")
 
 
 @dataclass
@@ -91,18 +118,21 @@ def _owned(actor: User, subscription: Subscription) -> Subscription:
     if not partner_manages_customer(
         partner_id=actor.partner_id, customer_id=subscription.customer_id
     ):
-        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
+        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, _(NOT_YOUR_CUSTOMER))
     # A customer may have several partners: each changes only the subscriptions it ordered.
     if subscription.order_line.order.partner_id != actor.partner_id:
-        raise Refusal(RefusalCode.NOT_YOUR_SUBSCRIPTION, NOT_YOUR_SUBSCRIPTION)
+        raise Refusal(RefusalCode.NOT_YOUR_SUBSCRIPTION, _(NOT_YOUR_SUBSCRIPTION))
     return subscription
 
 
 def _refuse_if_ended(subscription: Subscription) -> None:
     if not subscription.is_live:
         what = "cancelled" if subscription.status == SubscriptionStatus.DELETED else "expired"
-        day = _day(subscription.ended_at) if subscription.ended_at else "an earlier day"
-        raise Refusal(RefusalCode.SUBSCRIPTION_ENDED, ENDED.format(what=what, day=day))
+        ended_at = subscription.ended_at
+        message = _(ENDED[what, bool(ended_at)])
+        if ended_at:
+            message %= {"day": _day(ended_at)}
+        raise Refusal(RefusalCode.SUBSCRIPTION_ENDED, message)
 
 
 def in_cancellation_window(subscription: Subscription, now: datetime) -> bool:
@@ -126,13 +156,16 @@ def subscription_update(
     subscription = _owned(actor, subscription)
     _refuse_if_ended(subscription)
     if status is not None and status not in SubscriptionStatus.values:
-        raise Refusal(RefusalCode.UNKNOWN_SUBSCRIPTION_STATUS, STATUS_UNKNOWN, field="status")
+        raise Refusal(RefusalCode.UNKNOWN_SUBSCRIPTION_STATUS, _(STATUS_UNKNOWN), field="status")
     if status == SubscriptionStatus.EXPIRED:  # only a term's end does that
-        raise Refusal(RefusalCode.UNKNOWN_SUBSCRIPTION_STATUS, STATUS_UNKNOWN, field="status")
+        raise Refusal(RefusalCode.UNKNOWN_SUBSCRIPTION_STATUS, _(STATUS_UNKNOWN), field="status")
     name = None
     if friendly_name is not None:
         name = _check_friendly_name(
-            friendly_name, required=True, message=FRIENDLY_NAME_REQUIRED, field="friendly_name"
+            friendly_name,
+            required=True,
+            message=_(FRIENDLY_NAME_REQUIRED) % {"max": FRIENDLY_NAME_MAX},
+            field="friendly_name",
         )
     cancelling = status == SubscriptionStatus.DELETED
     if cancelling and not in_cancellation_window(subscription, now):
@@ -140,18 +173,18 @@ def subscription_update(
         since = "renewal" if renewed else "purchase"
         raise Refusal(
             RefusalCode.CANCEL_WINDOW_CLOSED,
-            WINDOW_CLOSED.format(
-                day=_day(subscription.cancellation_allowed_until),
-                since=since,
-                end=date_format(subscription.commitment_end_date, "N j, Y"),
-            ),
+            _(WINDOW_CLOSED[since])
+            % {
+                "day": _day(subscription.cancellation_allowed_until),
+                "end": date_format(subscription.commitment_end_date, "NEWS_DATE_FORMAT"),
+            },
             field="status",
         )
     seats_change = quantity is not None and quantity != subscription.quantity
     if seats_change:
         check_quantity(subscription.offer, quantity, field="quantity")
         if (status or subscription.status) != SubscriptionStatus.ACTIVE:
-            raise Refusal(RefusalCode.SUBSCRIPTION_SUSPENDED, SUSPENDED, field="quantity")
+            raise Refusal(RefusalCode.SUBSCRIPTION_SUSPENDED, _(SUSPENDED), field="quantity")
 
     change = Change(subscription)
     record = _recorder(change, actor, now)
@@ -163,12 +196,12 @@ def subscription_update(
         subscription.auto_renew = auto_renew
     if status is not None and status != subscription.status:
         if cancelling:
-            record(Kind.CANCELLED, subscription.get_status_display(), "Cancelled")
+            record(Kind.CANCELLED, _status_label(subscription), "Cancelled")
             subscription.ended_at = now
             change.addons_cancelled = _cancel_addons(subscription, actor, now)
         else:
             kind = Kind.SUSPENDED if status == SubscriptionStatus.SUSPENDED else Kind.REACTIVATED
-            record(kind, subscription.get_status_display(), SubscriptionStatus(status).label)
+            record(kind, _status_label(subscription), SubscriptionStatus(status).label)
         subscription.status = status
     if seats_change:
         if quantity > subscription.quantity or in_cancellation_window(subscription, now):
@@ -194,6 +227,19 @@ def _on_off(value: bool) -> str:
     return "On" if value else "Off"
 
 
+def _stored(value) -> str:
+    """An event's from/to value as kept: data, in the portal's default language whoever made
+    the change (a status label is a lazy translation)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(value)
+
+
+def _status_label(subscription: Subscription):
+    """Its status's label, still lazy (``get_status_display`` gives it in the reader's
+    language): for ``_stored``."""
+    return SubscriptionStatus(subscription.status).label
+
+
 def _recorder(change: Change, actor: User | None, now: datetime):
     def record(kind, from_value, to_value) -> None:
         change.events.append(
@@ -201,8 +247,8 @@ def _recorder(change: Change, actor: User | None, now: datetime):
                 subscription=change.subscription,
                 actor=actor,
                 kind=kind,
-                from_value=str(from_value)[:200],
-                to_value=str(to_value)[:200],
+                from_value=_stored(from_value)[:200],
+                to_value=_stored(to_value)[:200],
                 at=now,
             )
         )
@@ -248,7 +294,7 @@ def _cancel_addons(base: Subscription, actor: User, now: datetime) -> list[Subsc
             subscription=addon,
             actor=actor,
             kind=Kind.CANCELLED,
-            from_value=addon.get_status_display(),
+            from_value=_stored(_status_label(addon)),
             to_value=f"Cancelled with {base.friendly_name}",
             at=now,
         )
@@ -303,7 +349,7 @@ def subscription_renew_or_expire(*, subscription_id: int, now: datetime | None =
         subscription.term_started_at = started
         outcome = "renewed"
     else:
-        record(Kind.EXPIRED, subscription.get_status_display(), "Expired")
+        record(Kind.EXPIRED, _status_label(subscription), "Expired")
         subscription.status, subscription.ended_at = SubscriptionStatus.EXPIRED, ended
         outcome = "expired"
     subscription.save()
@@ -338,24 +384,27 @@ def _notify(subscription: Subscription, events: list[SubscriptionEvent]) -> None
     if not agent.email:
         return
     first = events[0]
-    notify_on_commit(
-        key=f"subscription:{subscription.pk}:{first.kind}:{first.at.isoformat()}",
-        template="subscription_changed",
-        to=[agent.email],
-        context={
-            "agent_name": agent.get_full_name() or agent.username,
-            "customer_name": subscription.customer.company_name,
-            "subscription_name": subscription.friendly_name,
-            "offer": subscription.offer.name,
-            "by": first.actor.get_full_name() or first.actor.username
-            if first.actor
-            else "the renewal at the end of its term",
-            "changes": [
-                {"what": e.get_kind_display(), "from": e.from_value, "to": e.to_value}
-                for e in events
-            ],
-            "path": reverse(
-                "orders:subscription", args=[subscription.customer.uuid, subscription.uuid]
-            ),
-        },
-    )
+    language = language_of(agent)
+    with translation.override(language):  # the labels below are written in it
+        notify_on_commit(
+            key=f"subscription:{subscription.pk}:{first.kind}:{first.at.isoformat()}",
+            template="subscription_changed",
+            to=[agent.email],
+            context={
+                "language": language,
+                "agent_name": agent.get_full_name() or agent.username,
+                "customer_name": subscription.customer.company_name,
+                "subscription_name": subscription.friendly_name,
+                "offer": subscription.offer.name,
+                "by": first.actor.get_full_name() or first.actor.username
+                if first.actor
+                else _("the renewal at the end of its term"),
+                "changes": [
+                    {"what": str(e.get_kind_display()), "from": e.from_value, "to": e.to_value}
+                    for e in events
+                ],
+                "path": reverse(
+                    "orders:subscription", args=[subscription.customer.uuid, subscription.uuid]
+                ),
+            },
+        )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.selectors import customer_get
@@ -44,8 +45,11 @@ def relationship_remove(request, customer_uuid):
             return render(request, "customers/relationship_remove.html", context, status=exc.status)
         messages.success(
             request,
-            f"You no longer manage {customer.company_name}: the reseller relationship ended. "
-            "Its orders and history are kept.",
+            _(
+                "You no longer manage %(name)s: the reseller relationship ended. "
+                "Its orders and history are kept."
+            )
+            % {"name": customer.company_name},
         )
         return redirect("customers:list")
     return render(request, "customers/relationship_remove.html", context)

@@ -8,12 +8,15 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 from customers.models import Customer
 from customers.selectors import partner_manages_customer
 from customers.services import CustomerDetails, customer_create, customer_relationship_remove
+from lib.i18n import language_of
 from lib.queue import enqueue_on_commit
 from lib.refusals import Refusal, RefusalCode
 from lib.sweeps import (
@@ -44,9 +47,9 @@ from .selectors import order_for_submission
 
 logger = logging.getLogger(__name__)
 
-EMPTY_CART = "Choose at least one offer and a quantity."
-NOT_YOUR_CUSTOMER = "This customer is not managed by your organization."
-NOT_YOUR_SUBSCRIPTION = "This subscription was not ordered by your organization."
+EMPTY_CART = gettext_noop("Choose at least one offer and a quantity.")
+NOT_YOUR_CUSTOMER = gettext_noop("This customer is not managed by your organization.")
+NOT_YOUR_SUBSCRIPTION = gettext_noop("This subscription was not ordered by your organization.")
 ORDER_NOT_STUCK = "{reference} is not stuck: the provisioning sweep takes it as usual."
 
 
@@ -60,13 +63,13 @@ class CartLine:
     billing_cycle: str = ""  # monthly or annual; blank means the offer's default
 
 
-PARTNER_ID_UNKNOWN = "No partner has the partner ID {mpn_id}."
-PARTNER_ID_NOT_RESELLER = (
-    "The partner ID {mpn_id} is not one of your indirect resellers: only an indirect reseller "
+PARTNER_ID_UNKNOWN = gettext_noop("No partner has the partner ID %(mpn_id)s.")
+PARTNER_ID_NOT_RESELLER = gettext_noop(
+    "The partner ID %(mpn_id)s is not one of your indirect resellers: only an indirect reseller "
     "you work with can be the partner of record."
 )
-PARTNER_ID_OWN = (
-    "The partner ID {mpn_id} is your own: the partner of record is the indirect reseller "
+PARTNER_ID_OWN = gettext_noop(
+    "The partner ID %(mpn_id)s is your own: the partner of record is the indirect reseller "
     "credited with the sale, never the indirect provider."
 )
 
@@ -80,29 +83,30 @@ def partner_of_record_for(*, partner: Partner, mpn_id: str) -> Partner | None:
         return partner if partner.partner_type == PartnerType.INDIRECT_RESELLER else None
     named = Partner.objects.filter(mpn_id=mpn_id).first() if mpn_id.isdigit() else None
     if named is None:
-        message = PARTNER_ID_UNKNOWN.format(mpn_id=mpn_id[:20])
+        message = _(PARTNER_ID_UNKNOWN) % {"mpn_id": mpn_id[:20]}
         raise Refusal(RefusalCode.PARTNER_ID_UNKNOWN, message, field="partner_id_on_record")
     if named == partner:
         if partner.partner_type == PartnerType.INDIRECT_RESELLER:
             return partner
-        message = PARTNER_ID_OWN.format(mpn_id=mpn_id)
+        message = _(PARTNER_ID_OWN) % {"mpn_id": mpn_id}
         raise Refusal(RefusalCode.PARTNER_ID_OWN, message, field="partner_id_on_record")
     if named.indirect_provider_id != partner.pk:
-        message = PARTNER_ID_NOT_RESELLER.format(mpn_id=mpn_id)
+        message = _(PARTNER_ID_NOT_RESELLER) % {"mpn_id": mpn_id}
         raise Refusal(RefusalCode.PARTNER_ID_NOT_RESELLER, message, field="partner_id_on_record")
     return named
 
 
 FRIENDLY_NAME_MAX = 200  # OrderLine's and Subscription's friendly_name
-FRIENDLY_NAME_TOO_LONG = f"A subscription name is at most {FRIENDLY_NAME_MAX} characters."
-FRIENDLY_NAME_REQUIRED = f"Give the subscription a name (1 to {FRIENDLY_NAME_MAX} characters)."
+FRIENDLY_NAME_TOO_LONG = gettext_noop("A subscription name is at most %(max)s characters.")
+FRIENDLY_NAME_REQUIRED = gettext_noop("Give the subscription a name (1 to %(max)s characters).")
 
 
 def check_quantity(offer: Offer, quantity: int, *, field: str) -> None:
     if not offer.min_quantity <= quantity <= offer.max_quantity:
         raise Refusal(
             RefusalCode.QUANTITY_OUT_OF_BOUNDS,
-            f"{offer.name}: choose a quantity from {offer.min_quantity} to {offer.max_quantity}.",
+            _("%(offer)s: choose a quantity from %(min)s to %(max)s.")
+            % {"offer": offer.name, "min": offer.min_quantity, "max": offer.max_quantity},
             field=field,
         )
 
@@ -118,7 +122,8 @@ def _check_friendly_name(
 
 
 def check_friendly_name_on_line(offer: Offer, name: str) -> None:
-    _check_friendly_name(name, required=False, message=f"{offer.name}: {FRIENDLY_NAME_TOO_LONG}")
+    too_long = _(FRIENDLY_NAME_TOO_LONG) % {"max": FRIENDLY_NAME_MAX}
+    _check_friendly_name(name, required=False, message=f"{offer.name}: {too_long}")
 
 
 def _offer_field(offer_id: str) -> str:
@@ -129,13 +134,16 @@ def cart_check(*, lines: list[CartLine], context: PurchaseContext) -> list[tuple
     """Check a cart against the catalog, the quantity bounds and the gate; return each line
     with its offer."""
     if not lines:
-        raise Refusal(RefusalCode.EMPTY_CART, EMPTY_CART)
+        raise Refusal(RefusalCode.EMPTY_CART, _(EMPTY_CART))
     if len({line.offer_id for line in lines}) != len(lines):
-        raise Refusal(RefusalCode.DUPLICATE_OFFER, "Each offer may appear once in an order.")
+        raise Refusal(RefusalCode.DUPLICATE_OFFER, _("Each offer may appear once in an order."))
     offers = Offer.objects.in_bulk([line.offer_id for line in lines], field_name="offer_id")
     unknown = [line.offer_id for line in lines if line.offer_id not in offers]
     if unknown:
-        raise Refusal(RefusalCode.UNKNOWN_OFFER, f"Unknown offer: {', '.join(unknown)}.")
+        raise Refusal(
+            RefusalCode.UNKNOWN_OFFER,
+            _("Unknown offer: %(offers)s.") % {"offers": ", ".join(unknown)},
+        )
     cart_families = frozenset(offers[line.offer_id].product_family for line in lines)
     checked = []
     for line in lines:
@@ -159,14 +167,21 @@ def check_term_and_billing(offer: Offer, line: CartLine) -> None:
     if term not in offer.terms:
         raise Refusal(
             RefusalCode.TERM_NOT_OFFERED,
-            f"{offer.name} is sold for {', '.join(offer.terms)}, not {term}.",
+            _("%(offer)s is sold for %(terms)s, not %(term)s.")
+            % {"offer": offer.name, "terms": ", ".join(offer.terms), "term": term},
             field=f"term_{offer.offer_id}",
         )
     if cycle not in offer.billing_cycles or (term == "P1M" and cycle != "monthly"):
         allowed = ["monthly"] if term == "P1M" else offer.billing_cycles
         raise Refusal(
             RefusalCode.TERM_NOT_OFFERED,
-            f"{offer.name} on a {term} term is billed {' or '.join(allowed)}, not {cycle}.",
+            _("%(offer)s on a %(term)s term is billed %(cycles)s, not %(cycle)s.")
+            % {
+                "offer": offer.name,
+                "term": term,
+                "cycles": pgettext("joins a list: A or B", " or ").join(allowed),
+                "cycle": cycle,
+            },
             field=f"billing_{offer.offer_id}",
         )
 
@@ -189,7 +204,7 @@ def order_place(
         return earlier
     permissions.require(actor, Action.PLACE_ORDERS)
     if not partner_manages_customer(partner_id=actor.partner_id, customer_id=customer.pk):
-        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
+        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, _(NOT_YOUR_CUSTOMER))
     context = PurchaseContext.for_customer(partner=actor.partner, customer=customer)
     checked = cart_check(lines=lines, context=context)
     return _create_order(actor, customer, checked, submission_key, now or timezone.now())
@@ -260,12 +275,6 @@ def _create_order(actor, customer, checked, submission_key, now) -> Order:
     return order
 
 
-ACTIVE_SUBSCRIPTIONS = (
-    "This customer has {count} active subscription{s} with your organization: suspend or "
-    "cancel them before ending the reseller relationship."
-)
-
-
 @transaction.atomic
 def customer_relationship_end(*, actor: User, customer: Customer) -> None:
     """End the partner's reseller relationship with the customer (Partner Center's PATCH
@@ -275,14 +284,20 @@ def customer_relationship_end(*, actor: User, customer: Customer) -> None:
     permissions.require(actor, Action.REMOVE_RELATIONSHIP)
     Customer.objects.select_for_update().filter(pk=customer.pk).first()
     if not partner_manages_customer(partner_id=actor.partner_id, customer_id=customer.pk):
-        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, NOT_YOUR_CUSTOMER)
+        raise Refusal(RefusalCode.NOT_YOUR_CUSTOMER, _(NOT_YOUR_CUSTOMER))
     active = Subscription.objects.filter(
         customer=customer,
         order_line__order__partner_id=actor.partner_id,
         status=SubscriptionStatus.ACTIVE,
     ).count()
     if active:
-        message = ACTIVE_SUBSCRIPTIONS.format(count=active, s="" if active == 1 else "s")
+        message = ngettext(
+            "This customer has %(count)s active subscription with your organization: suspend "
+            "or cancel them before ending the reseller relationship.",
+            "This customer has %(count)s active subscriptions with your organization: suspend "
+            "or cancel them before ending the reseller relationship.",
+            active,
+        ) % {"count": active}
         raise Refusal(RefusalCode.ACTIVE_SUBSCRIPTIONS, message)
     customer_relationship_remove(partner_id=actor.partner_id, customer=customer)
     logger.info("partner %s ended its relationship with customer %s", actor.partner_id, customer.pk)
@@ -323,14 +338,18 @@ def order_provision(*, order_id: int, now: datetime | None = None) -> bool:
 def _notify_order_completed(order: Order, lines: list[OrderLine]) -> None:
     """Tell the agent who placed the order that its subscriptions exist."""
     customer = order.customer
+    language = language_of(order.created_by)
+    with translation.override(language):
+        completed_at = date_format(timezone.localtime(order.completed_at), "NEWS_DATETIME_FORMAT")
     notify_on_commit(
         key=f"order:{order.pk}:completed",
         template="order_completed",
         to=[order.created_by.email],
         context={
+            "language": language,
             "agent_name": order.created_by.get_full_name() or order.created_by.username,
             "customer_name": customer.company_name,
-            "completed_at": date_format(timezone.localtime(order.completed_at), "N j, Y g:i A T"),
+            "completed_at": completed_at,
             "lines": [
                 {"offer": line.offer.name, "quantity": line.quantity, "name": line.friendly_name}
                 for line in lines

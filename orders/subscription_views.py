@@ -6,6 +6,9 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from lib.formfields import WholeNumberField
 from lib.refusals import Refusal
@@ -19,33 +22,56 @@ TIMELINE = 50  # the latest changes shown
 
 
 class QuantityForm(forms.Form):
-    quantity = WholeNumberField(label="Licenses", min_value=0, max_value=1_000_000)
+    quantity = WholeNumberField(label=gettext_lazy("Licenses"), min_value=0, max_value=1_000_000)
 
 
 class NameForm(forms.Form):
-    friendly_name = forms.CharField(label="Friendly name", max_length=200)
+    friendly_name = forms.CharField(label=gettext_lazy("Friendly name"), max_length=200)
 
 
 # action -> (form class or None, the update's arguments from the form's data, success message)
 ACTIONS = {
     "quantity": (QuantityForm, lambda d: {"quantity": d["quantity"]}, None),
-    "rename": (NameForm, lambda d: {"friendly_name": d["friendly_name"]}, "Name saved."),
-    "suspend": (None, lambda d: {"status": SubscriptionStatus.SUSPENDED}, "Suspended."),
-    "reactivate": (None, lambda d: {"status": SubscriptionStatus.ACTIVE}, "Reactivated."),
-    "cancel": (None, lambda d: {"status": SubscriptionStatus.DELETED}, "Cancelled."),
-    "auto_renew_on": (None, lambda d: {"auto_renew": True}, "Auto-renew is on."),
-    "auto_renew_off": (None, lambda d: {"auto_renew": False}, "Auto-renew is off."),
+    "rename": (
+        NameForm,
+        lambda d: {"friendly_name": d["friendly_name"]},
+        gettext_lazy("Name saved."),
+    ),
+    "suspend": (
+        None,
+        lambda d: {"status": SubscriptionStatus.SUSPENDED},
+        gettext_lazy("Suspended."),
+    ),
+    "reactivate": (
+        None,
+        lambda d: {"status": SubscriptionStatus.ACTIVE},
+        gettext_lazy("Reactivated."),
+    ),
+    "cancel": (None, lambda d: {"status": SubscriptionStatus.DELETED}, gettext_lazy("Cancelled.")),
+    "auto_renew_on": (None, lambda d: {"auto_renew": True}, gettext_lazy("Auto-renew is on.")),
+    "auto_renew_off": (None, lambda d: {"auto_renew": False}, gettext_lazy("Auto-renew is off.")),
 }
+
+
+def _renewal_day(sub: Subscription) -> str:
+    """The renewal's day as the message writes it: English "Mar 05, 2026"; in another
+    language, the format its catalog gives (Django's date format characters)."""
+    return date_format(
+        sub.commitment_end_date, pgettext("date format of a renewal day in a message", "M d, Y")
+    )
 
 
 def _quantity_message(change: lifecycle.Change) -> str:
     sub = change.subscription
     if sub.scheduled_quantity is not None:
-        return (
-            f"{sub.quantity} licenses until the renewal on "
-            f"{sub.commitment_end_date:%b %d, %Y}; then {sub.scheduled_quantity}."
-        )
-    return f"{sub.quantity} licenses from now."
+        return ngettext(
+            "%(n)s license until the renewal on %(day)s; then %(then)s.",
+            "%(n)s licenses until the renewal on %(day)s; then %(then)s.",
+            sub.quantity,
+        ) % {"n": sub.quantity, "day": _renewal_day(sub), "then": sub.scheduled_quantity}
+    return ngettext("%(n)s license from now.", "%(n)s licenses from now.", sub.quantity) % {
+        "n": sub.quantity
+    }
 
 
 @partner_user_required
@@ -80,12 +106,13 @@ def subscription_detail(request, customer_uuid, subscription_uuid):
                 if form is not None:
                     form.add_error(None, exc.message)
             else:
-                if action == "quantity":
-                    success = _quantity_message(change)
+                success = _quantity_message(change) if action == "quantity" else str(success)
                 if change.addons_cancelled:
                     names = ", ".join(addon.friendly_name for addon in change.addons_cancelled)
-                    success += f" Its add-ons were cancelled with it: {names}."
-                messages.success(request, success if change.events else "Nothing changed.")
+                    success += " " + _("Its add-ons were cancelled with it: %(names)s.") % {
+                        "names": names
+                    }
+                messages.success(request, success if change.events else _("Nothing changed."))
                 return redirect(request.path)
         else:
             status = 400
@@ -93,6 +120,7 @@ def subscription_detail(request, customer_uuid, subscription_uuid):
             forms_shown[action] = form
         subscription.refresh_from_db()
     now = timezone.now()
+    addons = list(lifecycle.addons_of(subscription)) if subscription.is_live else []
     return render(
         request,
         "orders/subscription_detail.html",
@@ -102,7 +130,8 @@ def subscription_detail(request, customer_uuid, subscription_uuid):
             "forms": forms_shown,
             "error": error,
             "in_window": lifecycle.in_cancellation_window(subscription, now),
-            "addons": list(lifecycle.addons_of(subscription)) if subscription.is_live else [],
+            "addons": addons,
+            "addon_names": ", ".join(addon.friendly_name for addon in addons),
             "events": subscription.events.select_related("actor")[:TIMELINE],
         },
         status=status,

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers import drafts
@@ -71,7 +72,10 @@ def order_create(request, customer_uuid):
             except Refusal as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, f"Order {order.reference} was submitted.")
+                messages.success(
+                    request,
+                    _("Order %(reference)s was submitted.") % {"reference": order.reference},
+                )
                 return redirect("orders:detail", customer_uuid=customer.uuid, order_uuid=order.uuid)
         status = 400
     return render(
@@ -142,11 +146,11 @@ def start_new_customer_order(request, account_data: dict):
 def _wizard_or_restart(request):
     wizard = _wizard(request)
     if wizard is None:
-        messages.info(request, "Start with the new customer's account info.")
+        messages.info(request, _("Start with the new customer's account info."))
         return None, redirect("orders:new_customer")
     account_form = _account_form(request, wizard)
     if not account_form.is_valid():  # e.g. its validation code was used up meanwhile
-        messages.error(request, "Check the customer's account info again.")
+        messages.error(request, _("Check the customer's account info again."))
         # Back to the form as it was, so the reason shows next to its field.
         return None, redirect(reverse("orders:new_customer") + "?resume=1")
     return (wizard, account_form), None
@@ -184,7 +188,9 @@ def new_customer_account(request):
                 form.add_error(exc.field, exc.message)
             else:
                 drafts.draft_drop(request.session)
-                messages.success(request, f"{customer.company_name} was created.")
+                messages.success(
+                    request, _("%(name)s was created.") % {"name": customer.company_name}
+                )
                 return redirect("customers:detail", customer_uuid=customer.uuid)
         status = 400
     return render(
@@ -285,8 +291,8 @@ def new_customer_review(request):
             drafts.draft_drop(request.session)
             messages.success(
                 request,
-                f"{order.customer.company_name} was created and order {order.reference} "
-                "was submitted.",
+                _("%(name)s was created and order %(reference)s was submitted.")
+                % {"name": order.customer.company_name, "reference": order.reference},
             )
             return redirect(
                 "orders:detail", customer_uuid=order.customer.uuid, order_uuid=order.uuid
@@ -302,8 +308,13 @@ def new_customer_review(request):
                     offer,
                     line.quantity,
                     offer.unit_price * line.quantity,
-                    f"{Term(line.term or offer.term).label}, billed "
-                    f"{BillingCycle(line.billing_cycle or offer.billing_cycle).label.lower()}",
+                    _("%(term)s, billed %(cycle)s")
+                    % {
+                        "term": Term(line.term or offer.term).label,
+                        "cycle": BillingCycle(
+                            line.billing_cycle or offer.billing_cycle
+                        ).label.lower(),
+                    },
                 )
                 for offer, line in rows
             ],

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy
 
 from ops.audit import AuditedAdmin
 
@@ -31,7 +32,7 @@ class PortalUserAdmin(UserAdmin):
     list_select_related = ["partner"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        ("Partner organization", {"fields": ["partner", "role"]}),
+        (gettext_lazy("Partner organization"), {"fields": ["partner", "role"]}),
     ]
 
 

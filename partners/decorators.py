@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from . import factors, permissions
 from .permissions import Action
@@ -69,5 +70,5 @@ def step_up(view):
 
 def step_up_redirect(request, back_to: str):
     """To the two-step page, which confirms the factor and sends the user ``back_to``."""
-    messages.info(request, "Confirm it's you: this action needs your second factor again.")
+    messages.info(request, _("Confirm it's you: this action needs your second factor again."))
     return redirect(f"{reverse('two_step')}?{urlencode({'next': back_to, 'step_up': '1'})}")

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -127,7 +129,12 @@ def _refuse_throttled(device) -> None:
         seconds = max(1, round((data["locked_until"] - timezone.now()).total_seconds()))
         raise Refusal(
             RefusalCode.SECOND_FACTOR_THROTTLED,
-            f"Too many wrong codes. Wait {seconds} seconds, then try again.",
+            ngettext(
+                "Too many wrong codes. Wait %(seconds)s second, then try again.",
+                "Too many wrong codes. Wait %(seconds)s seconds, then try again.",
+                seconds,
+            )
+            % {"seconds": seconds},
             field="code",
         )
 
@@ -151,8 +158,10 @@ def code_verify(request, code: str):
             return device
     raise Refusal(
         RefusalCode.SECOND_FACTOR_INVALID,
-        "That code didn't work. Enter the current six-digit code from your authenticator app, "
-        "or one of your recovery codes.",
+        _(
+            "That code didn't work. Enter the current six-digit code from your authenticator "
+            "app, or one of your recovery codes."
+        ),
         field="code",
     )
 
@@ -164,7 +173,9 @@ def authenticator_pending(user: User) -> TOTPDevice:
     """The authenticator app being set up (unconfirmed until a code from it is entered); its
     secret is shown only while it is pending."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    # The name is stored in English; the Security page translates it when it shows it.
+    name = gettext_noop("Authenticator app")
+    return device or TOTPDevice.objects.create(user=user, name=name, confirmed=False)
 
 
 @transaction.atomic
@@ -177,7 +188,7 @@ def authenticator_confirm(request, device: TOTPDevice, code: str) -> list[str] |
     if not device.verify_token(_normalized(code)):
         raise Refusal(
             RefusalCode.SECOND_FACTOR_INVALID,
-            "That code didn't match. Enter the six-digit code your app shows now.",
+            _("That code didn't match. Enter the six-digit code your app shows now."),
             field="code",
         )
     first = not has_sign_in_method(user)
@@ -204,11 +215,11 @@ def sign_in_methods_other_than(user: User, device) -> list:
 
 def recovery_codes_issue(user: User) -> list[str]:
     """A new set of recovery codes; the old ones stop working."""
-    device, _ = StaticDevice.objects.get_or_create(
+    device, _created = StaticDevice.objects.get_or_create(
         user=user, name="Recovery codes", defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = [_recovery_code() for _ in range(settings.GCC_MFA_RECOVERY_CODES)]
+    codes = [_recovery_code() for _i in range(settings.GCC_MFA_RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     _event(user, user, SecurityEventKind.RECOVERY_CODES_ISSUED, f"{len(codes)} codes")
     return [f"{code[:4]}-{code[4:8]}-{code[8:12]}-{code[12:]}" for code in codes]
@@ -242,8 +253,10 @@ def sign_in_method_remove(*, user: User, kind: str, device_id: int) -> None:
     if second_factor_required(user) and not sign_in_methods_other_than(user, device):
         raise Refusal(
             RefusalCode.LAST_SIGN_IN_FACTOR,
-            "This is your only sign-in method, and your account must have one. Add another "
-            "authenticator app or passkey first, then remove this one.",
+            _(
+                "This is your only sign-in method, and your account must have one. Add another "
+                "authenticator app or passkey first, then remove this one."
+            ),
         )
     device.delete()
     _event(user, user, SecurityEventKind.FACTOR_REMOVED, device.name)

@@ -1,19 +1,20 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy
 
 from .models import Role, User
 
 
 class AgentCreateForm(forms.Form):
-    username = forms.CharField(label="Sign-in name", max_length=150)
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
-    email = forms.EmailField()
-    role = forms.ChoiceField(choices=Role.choices)
+    username = forms.CharField(label=gettext_lazy("Sign-in name"), max_length=150)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=150)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=150)
+    email = forms.EmailField(label=gettext_lazy("Email"))
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     password = forms.CharField(
-        label="Initial password",
+        label=gettext_lazy("Initial password"),
         widget=forms.PasswordInput(render_value=False),
-        help_text="Share it with the user; they can change it after signing in.",
+        help_text=gettext_lazy("Share it with the user; they can change it after signing in."),
     )
 
     def clean_password(self):
@@ -26,23 +27,25 @@ class AgentCreateForm(forms.Form):
 
 
 class AgentRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
 
 
 class SecondFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=64,
-        help_text="The six-digit code your authenticator app shows now, or a recovery code.",
+        help_text=gettext_lazy(
+            "The six-digit code your authenticator app shows now, or a recovery code."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )
 
 
 class AuthenticatorConfirmForm(forms.Form):
     code = forms.CharField(
-        label="Code from the app",
+        label=gettext_lazy("Code from the app"),
         max_length=16,
-        help_text="Enter the six-digit code the app shows for GCC Partner Portal.",
+        help_text=gettext_lazy("Enter the six-digit code the app shows for GCC Partner Portal."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),

@@ -15,6 +15,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from lib.sessions import SESSIONLESS_PATHS, SIGNED_IN_AT
 
@@ -23,6 +24,7 @@ from .factors import Owed, owed
 OPEN_WHILE_OWED = {
     "two_step",
     "logout",
+    "set_language",
     "security:authenticator",
     "security:authenticator_qr",
     "security:recovery_codes",
@@ -50,7 +52,9 @@ class SecondFactorMiddleware:
         revoked_at = user.sessions_revoked_at
         if revoked_at and request.session.get(SIGNED_IN_AT, 0) < revoked_at.timestamp():
             logout(request)
-            messages.info(request, "Your sign-in methods were reset. Sign in and set one up again.")
+            messages.info(
+                request, _("Your sign-in methods were reset. Sign in and set one up again.")
+            )
             return redirect("login")
         match = request.resolver_match
         if match.view_name in OPEN_WHILE_OWED or OPEN_NAMESPACES & set(match.namespaces):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_noop
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import (
@@ -38,7 +39,9 @@ class PasskeyHelper(WebAuthnHelper):
 
     def create_credential(self, user, response, parsed_credential, original_data):
         credential = super().create_credential(user, response, parsed_credential, original_data)
-        credential.name = "Security key" if ROAMING & set(credential.transports) else "Passkey"
+        # Stored in English; the Security page translates the name when it shows it.
+        roaming = ROAMING & set(credential.transports)
+        credential.name = gettext_noop("Security key") if roaming else gettext_noop("Passkey")
         return credential
 
 

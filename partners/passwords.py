@@ -16,8 +16,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import ngettext
 
+from lib.i18n import language_of
 from ops.models import EmailNotification
 from ops.notifications import notify_on_commit
 
@@ -26,13 +29,21 @@ logger = logging.getLogger(__name__)
 TEMPLATE = "password_reset"
 
 
-def reset_link_lifetime() -> str:
-    """``PASSWORD_RESET_TIMEOUT`` in words, for the pages and the email."""
+def _lifetime_in_words() -> str:
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     if minutes % 60 == 0:
         hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minutes"
+        return ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": hours}
+    return ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {"minutes": minutes}
+
+
+def reset_link_lifetime() -> str:
+    """``PASSWORD_RESET_TIMEOUT`` in words, for the pages and the email: lazy, so the pages'
+    ``extra_context`` (built once, in gccportal/urls.py) reads in each reader's language."""
+    return _lazy_lifetime()
+
+
+_lazy_lifetime = lazy(_lifetime_in_words, str)
 
 
 def _recent_reset_emails(user) -> int:
@@ -51,13 +62,17 @@ class PasswordResetRequestForm(PasswordResetForm):
         path = reverse(
             "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
         )
+        language = language_of(user)
+        with translation.override(language):
+            valid_for = str(reset_link_lifetime())  # the email's context is JSON
         notify_on_commit(
             key=f"password-reset:{user.pk}:{uuid.uuid4().hex}",
             template=TEMPLATE,
             to=[to_email],
             context={
+                "language": language,
                 "username": user.get_username(),
                 "reset_path": path,
-                "valid_for": reset_link_lifetime(),
+                "valid_for": valid_for,
             },
         )

@@ -7,6 +7,9 @@ show.
 
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from lib.refusals import Refusal, RefusalCode
 
 from .models import Role
@@ -44,29 +47,29 @@ MATRIX: dict[Action, frozenset[Role]] = {
 
 # What a role refusal says, per action: every door (the services, the pages, the API) says it.
 REFUSALS: dict[Action, str] = {
-    Action.SUBMIT_PARTNER_VALIDATION: (
+    Action.SUBMIT_PARTNER_VALIDATION: gettext_noop(
         "Only an admin agent or a global admin of your organization can submit the partner "
         "GCC validation. Ask one of them to submit it."
     ),
-    Action.REQUEST_RELATIONSHIP: (
+    Action.REQUEST_RELATIONSHIP: gettext_noop(
         "Only a global admin, an admin agent or a sales agent can request a reseller "
         "relationship with a customer. Ask one of them to send the request."
     ),
-    Action.MANAGE_USERS: "Only a global admin can manage your organization's users.",
-    Action.ADD_CUSTOMER: "Your role cannot add customers.",
-    Action.PLACE_ORDERS: "Your role can view customers but not order for them.",
-    Action.REMOVE_RELATIONSHIP: (
+    Action.MANAGE_USERS: gettext_noop("Only a global admin can manage your organization's users."),
+    Action.ADD_CUSTOMER: gettext_noop("Your role cannot add customers."),
+    Action.PLACE_ORDERS: gettext_noop("Your role can view customers but not order for them."),
+    Action.REMOVE_RELATIONSHIP: gettext_noop(
         "Only an admin agent or a global admin of your organization can end a reseller "
         "relationship with a customer."
     ),
 }
-ROLE_NOT_ALLOWED = "Your role does not allow this action."
+ROLE_NOT_ALLOWED = gettext_noop("Your role does not allow this action.")
 
 
 def role_refusal(action: Action) -> Refusal:
     """The signed-in user's role does not allow ``action`` (a 403, ``about`` the action)."""
     return Refusal(
-        RefusalCode.ROLE_NOT_ALLOWED, REFUSALS.get(action, ROLE_NOT_ALLOWED), about=action
+        RefusalCode.ROLE_NOT_ALLOWED, _(REFUSALS.get(action, ROLE_NOT_ALLOWED)), about=action
     )
 
 

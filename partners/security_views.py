@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.refusals import Refusal
@@ -114,7 +115,7 @@ def authenticator(request):
                 if codes:
                     request.session[NEW_RECOVERY_CODES] = codes
                     return _with_next(request, "security:recovery_codes")
-                messages.success(request, "Authenticator app added.")
+                messages.success(request, _("Authenticator app added."))
                 return redirect("security:page")
         else:
             status = 400
@@ -189,5 +190,5 @@ def sign_in_method_remove(request, kind: str, device_id: int):
     except Refusal as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Sign-in method removed.")
+        messages.success(request, _("Sign-in method removed."))
     return redirect("security:page")

@@ -4,6 +4,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lib.refusals import Refusal, RefusalCode
 
@@ -11,8 +13,8 @@ from . import permissions
 from .models import Partner, ResellerQualification, ResellerQualificationKind, Role, User
 from .permissions import Action
 
-LAST_GLOBAL_ADMIN = "Your organization must keep at least one active global admin."
-USER_EXISTS = "A user with this sign-in name already exists."
+LAST_GLOBAL_ADMIN = gettext_noop("Your organization must keep at least one active global admin.")
+USER_EXISTS = gettext_noop("A user with this sign-in name already exists.")
 
 
 @transaction.atomic
@@ -28,7 +30,7 @@ def agent_create(
 ) -> User:
     permissions.require(actor, Action.MANAGE_USERS)
     if User.objects.filter(username__iexact=username).exists():
-        raise Refusal(RefusalCode.USERNAME_TAKEN, USER_EXISTS, field="username")
+        raise Refusal(RefusalCode.USERNAME_TAKEN, _(USER_EXISTS), field="username")
     user = User(
         username=username,
         email=email,
@@ -85,7 +87,7 @@ def new_account_check(user: User, password: str) -> None:
     """Refuse an account ops are about to create (agent or reviewer): its sign-in name is
     taken, or its password is too weak."""
     if User.objects.filter(username__iexact=user.username).exists():
-        raise Refusal(RefusalCode.USERNAME_TAKEN, USER_EXISTS, field="email")
+        raise Refusal(RefusalCode.USERNAME_TAKEN, _(USER_EXISTS), field="email")
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
@@ -119,7 +121,7 @@ def agent_change_role(*, actor: User, user: User, role: str) -> User:
     if user.role == role:
         return user
     if _would_leave_no_global_admin(user):
-        raise Refusal(RefusalCode.LAST_GLOBAL_ADMIN, LAST_GLOBAL_ADMIN, field="role")
+        raise Refusal(RefusalCode.LAST_GLOBAL_ADMIN, _(LAST_GLOBAL_ADMIN), field="role")
     user.role = role
     user.full_clean()
     user.save(update_fields=["role"])
@@ -133,9 +135,11 @@ def agent_set_active(*, actor: User, user: User, active: bool) -> User:
     if user.is_active == active:
         return user
     if not active and user.pk == actor.pk:
-        raise Refusal(RefusalCode.CANNOT_DEACTIVATE_SELF, "You cannot deactivate your own account.")
+        raise Refusal(
+            RefusalCode.CANNOT_DEACTIVATE_SELF, _("You cannot deactivate your own account.")
+        )
     if not active and _would_leave_no_global_admin(user):
-        raise Refusal(RefusalCode.LAST_GLOBAL_ADMIN, LAST_GLOBAL_ADMIN)
+        raise Refusal(RefusalCode.LAST_GLOBAL_ADMIN, _(LAST_GLOBAL_ADMIN))
     user.is_active = active
     user.save(update_fields=["is_active"])
     return user
@@ -145,7 +149,7 @@ def qualification_grant(
     *, partner: Partner, qualification: str, granted_by_request=None, now=None
 ) -> ResellerQualification:
     """Add a reseller qualification; granting one the partner holds changes nothing."""
-    grant, _ = ResellerQualification.objects.get_or_create(
+    grant, _created = ResellerQualification.objects.get_or_create(
         partner=partner,
         qualification=qualification,
         defaults={
@@ -163,3 +167,10 @@ def gcc_qualification_grant(*, partner: Partner, granted_by_request=None, now=No
         granted_by_request=granted_by_request,
         now=now,
     )
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Keep ``language`` (one of settings.LANGUAGES) as the user's: pages and emails use it."""
+    if user.language != language:
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)

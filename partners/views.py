@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.refusals import Refusal
@@ -37,7 +38,7 @@ def user_create(request):
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
-                messages.success(request, f"{user.username} can now sign in.")
+                messages.success(request, _("%(name)s can now sign in.") % {"name": user.username})
                 return redirect("partners:user_list")
         status = 400
     return render(request, "partners/user_form.html", {"form": form}, status=status)
@@ -58,7 +59,7 @@ def user_edit(request, public_id):
             except Refusal as exc:
                 form.add_error(exc.field, exc.message)
             else:
-                messages.success(request, f"{user.username}'s role was saved.")
+                messages.success(request, _("%(name)s's role was saved.") % {"name": user.username})
                 return redirect("partners:user_list")
         status = 400
     return render(request, "partners/user_edit.html", {"form": form, "member": user}, status=status)
@@ -74,8 +75,8 @@ def user_set_active(request, public_id):
     except Refusal as exc:
         messages.error(request, exc.message)
     else:
-        verb = "reactivated" if active else "deactivated"
-        messages.success(request, f"{user.username} was {verb}.")
+        done = _("%(name)s was reactivated.") if active else _("%(name)s was deactivated.")
+        messages.success(request, done % {"name": user.username})
     return redirect("partners:user_list")
 
 
@@ -87,7 +88,10 @@ def user_factors_reset(request, public_id):
     factors.factors_reset(actor=request.user, user=user)
     messages.success(
         request,
-        f"{user.username}'s sign-in methods were reset and their sessions ended. They set up "
-        "a second factor again at their next sign-in.",
+        _(
+            "%(name)s's sign-in methods were reset and their sessions ended. They set up a "
+            "second factor again at their next sign-in."
+        )
+        % {"name": user.username},
     )
     return redirect("partners:user_edit", public_id=user.public_id)

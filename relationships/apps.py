@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class RelationshipsConfig(AppConfig):
@@ -6,4 +7,4 @@ class RelationshipsConfig(AppConfig):
     where the customer's global admin accepts it."""
 
     name = "relationships"
-    verbose_name = "Reseller relationships"
+    verbose_name = gettext_lazy("Reseller relationships")

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from lib.formfields import ChoiceByIdField
 from partners.models import PartnerType
@@ -9,11 +10,11 @@ class RelationshipRequestForm(forms.Form):
     """Asks nothing of most partners; an indirect provider may name one of its resellers."""
 
     indirect_reseller = ChoiceByIdField(
-        label="Indirect reseller",
+        label=gettext_lazy("Indirect reseller"),
         queryset=None,
         required=False,
-        empty_label="No indirect reseller",
-        help_text="The indirect reseller whose customer this will be, if any.",
+        empty_label=gettext_lazy("No indirect reseller"),
+        help_text=gettext_lazy("The indirect reseller whose customer this will be, if any."),
     )
 
     def __init__(self, *args, actor, **kwargs):

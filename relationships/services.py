@@ -15,11 +15,14 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from customers.models import Customer, CustomerRelationship
 from customers.services import customer_relationship_add, customer_relationship_remove
+from lib.i18n import language_of
 from lib.locks import lock_for_transaction
 from lib.refusals import Refusal, RefusalCode
 from ops.notifications import notify_on_commit
@@ -39,20 +42,22 @@ Status = RelationshipRequestStatus
 
 LINK_SALT = "customers.relationship-request"
 
-NOT_A_PROVIDER = "Only an indirect provider can name an indirect reseller on the request."
-NOT_YOUR_RESELLER = "Choose one of your own indirect resellers."
-LINK_INVALID = (
+NOT_A_PROVIDER = gettext_noop(
+    "Only an indirect provider can name an indirect reseller on the request."
+)
+NOT_YOUR_RESELLER = gettext_noop("Choose one of your own indirect resellers.")
+LINK_INVALID = gettext_noop(
     "This invitation link is not valid. It may have been cut short or changed when it was "
     "copied. Open the link exactly as it appears in the email, or ask the partner that sent it "
     "for a new one."
 )
-LINK_EXPIRED = "This invitation link has expired. Ask {partner} to send a new one."
-LINK_USED = (
+LINK_EXPIRED = gettext_noop("This invitation link has expired. Ask {partner} to send a new one.")
+LINK_USED = gettext_noop(
     "This invitation link has already been used: the request was {answer} on {date}. Each link "
     "works once. If your organization still wants {partner} as its reseller, ask {partner} to "
     "send a new one."
 )
-NOT_CUSTOMER_ADMIN = (
+NOT_CUSTOMER_ADMIN = gettext_noop(
     "Only a global admin of the customer organization can accept or decline a reseller "
     "relationship request. Sign out, then sign in with your organization's global admin account."
 )
@@ -63,11 +68,11 @@ NOT_CUSTOMER_ADMIN = (
 
 
 def _link_invalid() -> Refusal:
-    return Refusal(RefusalCode.LINK_INVALID, LINK_INVALID)
+    return Refusal(RefusalCode.LINK_INVALID, _(LINK_INVALID))
 
 
 def _link_expired(request: RelationshipRequest) -> Refusal:
-    message = LINK_EXPIRED.format(partner=request.partner.name)
+    message = _(LINK_EXPIRED).format(partner=request.partner.name)
     return Refusal(RefusalCode.LINK_EXPIRED, message, about=request)
 
 
@@ -82,13 +87,13 @@ def relationship_request_create(
     permissions.require(actor, Action.REQUEST_RELATIONSHIP)
     if indirect_reseller is not None:
         if actor.partner.partner_type != PartnerType.INDIRECT_PROVIDER:
-            raise Refusal(RefusalCode.NOT_A_PROVIDER, NOT_A_PROVIDER, field="indirect_reseller")
+            raise Refusal(RefusalCode.NOT_A_PROVIDER, _(NOT_A_PROVIDER), field="indirect_reseller")
         if (
             indirect_reseller.partner_type != PartnerType.INDIRECT_RESELLER
             or indirect_reseller.indirect_provider_id != actor.partner_id
         ):
             raise Refusal(
-                RefusalCode.NOT_YOUR_RESELLER, NOT_YOUR_RESELLER, field="indirect_reseller"
+                RefusalCode.NOT_YOUR_RESELLER, _(NOT_YOUR_RESELLER), field="indirect_reseller"
             )
     now = now or timezone.now()
     return RelationshipRequest.objects.create(
@@ -169,9 +174,9 @@ def _refusal(request: RelationshipRequest) -> Refusal:
     answered = timezone.localtime(request.answered_at) if request.answered_at else None
     return Refusal(
         RefusalCode.LINK_USED,
-        LINK_USED.format(
+        _(LINK_USED).format(
             answer=request.get_status_display().lower(),
-            date=date_format(answered, "N j, Y") if answered else "an earlier date",
+            date=date_format(answered, "NEWS_DATE_FORMAT") if answered else _("an earlier date"),
             partner=request.partner.name,
         ),
         about=request,
@@ -202,7 +207,7 @@ def relationship_request_open(*, token: str, now: datetime | None = None) -> Rel
 
 def _answer(*, actor: User, token: str, status: str, now: datetime | None):
     if not getattr(actor, "customer_id", None):
-        raise Refusal(RefusalCode.NOT_CUSTOMER_ADMIN, NOT_CUSTOMER_ADMIN)
+        raise Refusal(RefusalCode.NOT_CUSTOMER_ADMIN, _(NOT_CUSTOMER_ADMIN))
     now = now or timezone.now()
     request = relationship_request_open(token=token, now=now)
     with transaction.atomic():
@@ -223,16 +228,20 @@ def _answer(*, actor: User, token: str, status: str, now: datetime | None):
                 indirect_reseller_id=request.indirect_reseller_id,
                 origin=CustomerRelationship.Origin.INVITATION,
             )
+            language = language_of(request.created_by)
+            with translation.override(language):
+                accepted_at = date_format(timezone.localtime(now), "NEWS_DATETIME_FORMAT")
             notify_on_commit(  # the partner user who sent the invitation is waiting for this
                 key=f"relationship-request:{request.pk}:accepted",
                 template="relationship_accepted",
                 to=[request.created_by.email],
                 context={
+                    "language": language,
                     "requester_name": request.created_by.get_full_name(),
                     "partner_name": request.partner.name,
                     "customer_name": actor.customer.company_name,
                     "accepted_by": actor.get_full_name() or actor.username,
-                    "accepted_at": date_format(timezone.localtime(now), "N j, Y g:i A T"),
+                    "accepted_at": accepted_at,
                     "request_path": reverse("relationships:detail", args=[request.uuid]),
                 },
             )
@@ -304,8 +313,8 @@ def relationship_request_effective_status(
 
 # --- The customer's admin center: its qualifications, and removing a partner -----------------
 
-NOT_YOUR_PARTNER = "This partner does not manage your organization (any more)."
-PARTNER_REMOVED = (
+NOT_YOUR_PARTNER = gettext_noop("This partner does not manage your organization (any more).")
+PARTNER_REMOVED = gettext_noop(
     "{partner} no longer manages your organization: its reseller relationship and delegated "
     "admin rights ended. Subscriptions bought through {partner} stay active, and billed, until "
     "they are cancelled: ask {partner} or Microsoft support to cancel them."
@@ -350,7 +359,7 @@ def customer_partner_remove(*, actor: User, partner_tenant_id) -> Partner:
     be able to let a partner go at any time; those subscriptions stay until cancelled (the
     page says so). NOT_YOUR_PARTNER (a 404) for a partner that does not manage it."""
     if not getattr(actor, "customer_id", None) or not actor.is_customer_admin:
-        raise Refusal(RefusalCode.NOT_CUSTOMER_ADMIN, NOT_CUSTOMER_ADMIN)
+        raise Refusal(RefusalCode.NOT_CUSTOMER_ADMIN, _(NOT_CUSTOMER_ADMIN))
     customer = Customer.objects.select_for_update().get(pk=actor.customer_id)
     try:
         partner_tenant_id = UUID(str(partner_tenant_id))
@@ -358,6 +367,6 @@ def customer_partner_remove(*, actor: User, partner_tenant_id) -> Partner:
             customer=customer, partner__tenant_id=partner_tenant_id
         )
     except (ValueError, CustomerRelationship.DoesNotExist) as exc:
-        raise Refusal(RefusalCode.NOT_YOUR_PARTNER, NOT_YOUR_PARTNER) from exc
+        raise Refusal(RefusalCode.NOT_YOUR_PARTNER, _(NOT_YOUR_PARTNER)) from exc
     customer_relationship_remove(partner_id=relationship.partner_id, customer=customer)
     return relationship.partner

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lib.refusals import Refusal, RefusalCode
 from partners import permissions
@@ -58,7 +59,10 @@ def relationship_request_new(request):
             else:
                 messages.success(
                     request,
-                    "Your request is ready. Send the email below to the customer's global admin.",
+                    _(
+                        "Your request is ready. Send the email below to the customer's "
+                        "global admin."
+                    ),
                 )
                 return redirect("relationships:detail", request_uuid=created.uuid)
         status = 400

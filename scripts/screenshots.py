@@ -1,6 +1,7 @@
 """Screenshot the portal's pages in headless Chromium, to look at what was built.
 
     .venv/bin/python scripts/screenshots.py [--base-url http://127.0.0.1:8000] [--out DIR]
+                                            [--language es]
 
 Needs a running portal with the demo data (python3 run.py) and Debian's Chromium
 (/usr/bin/chromium). Pages and logins are listed in PAGES below; output is PNG files.
@@ -61,14 +62,21 @@ PAGES = [
         "/admin/validation/validationrequest/dashboard/",
         "admin-dashboard",
     ),
+    (None, "/help/eligibility/", "help-eligibility"),
+    (None, "/help/questions/", "help-questions"),
+    ("sales@tailspin.test", "/validation/requests/", "validation-requests"),
+    ("sales@tailspin.test", "/validation/codes/", "validation-codes"),
+    ("sales@tailspin.test", "/notifications/", "notifications"),
+    ("sales@tailspin.test", "/settings/security/", "security"),
+    ("admin@springfield.test", "/admin-center/", "admin-center"),
 ]
 
 
 def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("#id_username").fill(username)  # by id: the labels are in the page's language
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
 
 
@@ -77,13 +85,17 @@ def main() -> None:
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--out", default="artifacts/screenshots")
     parser.add_argument("--password", default=DEMO_PASSWORD)
+    parser.add_argument("--language", default="en", help="the browser's Accept-Language")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for login, path, name in PAGES:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900},
+                extra_http_headers={"Accept-Language": args.language},
+            )
             page = context.new_page()
             if login:
                 sign_in(page, args.base_url, login, args.password)

@@ -18,6 +18,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from lib.refusals import Refusal
 from ops.audit import AuditedAdmin
@@ -53,11 +55,11 @@ DECISIONS = {
 
 class ValidationEventInline(admin.TabularInline):
     model = ValidationEvent
-    fields = ["at", "actor_name", "from_state", "to_state", "note"]
+    fields = ["at", "actor_name", "from_state", "to_state", "note_shown"]
     readonly_fields = fields
     extra = 0
     can_delete = False
-    verbose_name_plural = "Timeline"
+    verbose_name_plural = gettext_lazy("Timeline")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -68,20 +70,26 @@ class ValidationEventInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="who")
+    # The simulated reviewer's name and the fixed notes are stored in English: shown in the
+    # reader's language when the catalog has them (a reviewer's own words are shown as written).
+    @admin.display(description=gettext_lazy("who"))
     def actor_name(self, event):
-        return event.actor_name
+        return _(event.actor_name) if event.actor_name else ""
+
+    @admin.display(description=gettext_lazy("note"))
+    def note_shown(self, event):
+        return _(event.note) if event.note else ""
 
 
 class DueFilter(admin.SimpleListFilter):
-    title = "due"
+    title = gettext_lazy("due")
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
         return [
-            ("overdue", "Overdue"),
-            ("24h", "Due within 24 hours"),
-            ("paused", "Paused (waiting for information)"),
+            ("overdue", _("Overdue")),
+            ("24h", _("Due within 24 hours")),
+            ("paused", _("Paused (waiting for information)")),
         ]
 
     def queryset(self, request, queryset):
@@ -101,11 +109,11 @@ class DueFilter(admin.SimpleListFilter):
 
 
 class AssignedFilter(admin.SimpleListFilter):
-    title = "assigned reviewer"
+    title = gettext_lazy("assigned reviewer")
     parameter_name = "assigned"
 
     def lookups(self, request, model_admin):
-        return [("me", "Assigned to me"), ("nobody", "Open and unassigned")]
+        return [("me", _("Assigned to me")), ("nobody", _("Open and unassigned"))]
 
     def queryset(self, request, queryset):
         match self.value():
@@ -117,11 +125,11 @@ class AssignedFilter(admin.SimpleListFilter):
 
 
 class StuckFilter(admin.SimpleListFilter):
-    title = "stuck"
+    title = gettext_lazy("stuck")
     parameter_name = "stuck"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Stuck (set aside by the sweep)")]
+        return [("yes", _("Stuck (set aside by the sweep)"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -133,12 +141,13 @@ def _due_text(vr: ValidationRequest, now) -> str:
     if not vr.is_open:
         return "—"
     if vr.status == RequestState.INFO_REQUESTED:
-        return "paused"
+        return _("paused")
     if vr.due_at <= now:
         return format_html(
-            '<strong class="overdue">overdue {}</strong>', timesince(vr.due_at, now, depth=1)
+            '<strong class="overdue">{}</strong>',
+            _("overdue %(time)s") % {"time": timesince(vr.due_at, now, depth=1)},
         )
-    text = f"due in {timeuntil(vr.due_at, now, depth=1)}"
+    text = _("due in %(time)s") % {"time": timeuntil(vr.due_at, now, depth=1)}
     if vr.due_at <= now + timedelta(hours=24):
         return format_html('<span class="due-soon">{}</span>', text)
     return text
@@ -226,27 +235,27 @@ class ValidationRequestAdmin(AuditedAdmin):
     def get_fieldsets(self, request, obj=None):
         entered = self.COMMON_FIELDS + self.KIND_FIELDS.get(obj.kind if obj else "", [])
         fieldsets = [
-            ("What the partner entered", {"fields": entered}),
-            ("Review", {"fields": self.REVIEW_FIELDS}),
+            (_("What the partner entered"), {"fields": entered}),
+            (_("Review"), {"fields": self.REVIEW_FIELDS}),
         ]
         if obj:
-            fieldsets.insert(1, ("Evidence documents", {"fields": ["evidence_documents"]}))
+            fieldsets.insert(1, (_("Evidence documents"), {"fields": ["evidence_documents"]}))
         if obj and (obj.sweep_attempts or obj.stuck_at):
             fieldsets.insert(
-                0, ("The simulated reviewer's sweep failed", self._sweep_fieldset(obj))
+                0, (_("The simulated reviewer's sweep failed"), self._sweep_fieldset(obj))
             )
         return fieldsets
 
     @staticmethod
     def _sweep_fieldset(vr: ValidationRequest) -> dict:
         if vr.stuck_at:
-            why = (
+            why = _(
                 "Set aside as stuck: the sweep no longer takes this request. Decide it here, or "
                 'put it back for the sweep from the queue (action "Retry selected stuck '
                 'requests").'
             )
         else:
-            why = "The next sweeps try again; after the last attempt the request is set aside."
+            why = _("The next sweeps try again; after the last attempt the request is set aside.")
         return {"fields": [("sweep_attempts", "stuck_at"), "sweep_error"], "description": why}
 
     def get_readonly_fields(self, request, obj=None):
@@ -260,34 +269,38 @@ class ValidationRequestAdmin(AuditedAdmin):
         ]
         return [f.name for f in self.model._meta.fields] + displays
 
-    @admin.display(description="documents")
+    @admin.display(description=gettext_lazy("documents"))
     def evidence_documents(self, vr):
         """The attached documents, each a download through ``document_view`` (never a public
         URL)."""
         documents = vr.documents.all()
         if not documents:
-            return "None attached."
+            return _("None attached.")
         return format_html(
             '<ul class="evidence-documents">{}</ul>',
             format_html_join(
                 "",
-                '<li><a href="{}" style="text-decoration: underline">{}</a> ({}, {} bytes, {} {})'
-                "</li>",
+                '<li><a href="{}" style="text-decoration: underline">{}</a> ({})</li>',
                 (
                     (
                         reverse("admin:validation_validationrequest_document", args=[vr.pk, d.pk]),
                         d.original_name,
-                        d.content_type,
-                        d.size,
-                        d.get_uploaded_via_display().lower(),
-                        date_format(timezone.localtime(d.created_at), "DATETIME_FORMAT"),
+                        _("%(type)s, %(size)s bytes, %(via)s %(when)s")
+                        % {
+                            "type": d.content_type,
+                            "size": d.size,
+                            "via": d.get_uploaded_via_display().lower(),
+                            "when": date_format(
+                                timezone.localtime(d.created_at), "DATETIME_FORMAT"
+                            ),
+                        },
                     )
                     for d in documents
                 ),
             ),
         )
 
-    @admin.display(description="resubmissions")
+    @admin.display(description=gettext_lazy("resubmissions"))
     def resubmission_chain(self, vr):
         """The rejected requests this one resubmits and its own resubmissions, oldest first."""
         chain = selectors.validation_request_chain(vr)
@@ -311,12 +324,12 @@ class ValidationRequestAdmin(AuditedAdmin):
             ),
         )
 
-    @admin.display(description="serves US government customers")
+    @admin.display(description=gettext_lazy("serves US government customers"))
     def government_basis_display(self, vr):
         labels = dict(GovernmentBasis.choices)
-        return "; ".join(labels.get(code, code) for code in vr.government_basis) or "—"
+        return "; ".join(str(labels.get(code, code)) for code in vr.government_basis) or "—"
 
-    @admin.display(description="decided by")
+    @admin.display(description=gettext_lazy("decided by"))
     def decided_by_display(self, vr):
         """The reviewer, or the simulated reviewer's label when no person decided."""
         if vr.decided_by_id:
@@ -324,17 +337,21 @@ class ValidationRequestAdmin(AuditedAdmin):
         decision = vr.events.filter(to_state__in=DECIDED_STATES).last()
         return decision.actor_name if decision else "—"
 
-    @admin.display(description="government-regulated data")
+    @admin.display(description=gettext_lazy("government-regulated data"))
     def regulated_data_display(self, vr):
         labels = dict(RegulatedData.choices)
-        return "; ".join(labels.get(code, code) for code in vr.regulated_data) or "—"
+        return "; ".join(str(labels.get(code, code)) for code in vr.regulated_data) or "—"
 
-    @admin.display(description="validation code")
+    @admin.display(description=gettext_lazy("validation code"))
     def validation_code(self, vr):
         code = getattr(vr, "validation_code", None)
         if code is None:
             return "—"
-        return f"{code.validation_id} ({code.remaining_creates} of {code.max_creates} creates left)"
+        return _("%(code)s (%(left)s of %(max)s creates left)") % {
+            "code": code.validation_id,
+            "left": code.remaining_creates,
+            "max": code.max_creates,
+        }
 
     def has_add_permission(self, request):
         return False
@@ -350,46 +367,55 @@ class ValidationRequestAdmin(AuditedAdmin):
 
     # --- Columns ------------------------------------------------------------------------------
 
-    @admin.display(description="kind", ordering="kind")
+    @admin.display(description=gettext_lazy("kind"), ordering="kind")
     def kind_short(self, vr):
-        return vr.get_kind_display().split()[0]  # "Partner" or "Customer"
+        if vr.kind == RequestKind.PARTNER:
+            return _("Partner")
+        if vr.kind == RequestKind.CUSTOMER:
+            return _("Customer")
+        return vr.get_kind_display()
 
-    @admin.display(description="organization", ordering="organization_name")
+    @admin.display(description=gettext_lazy("organization"), ordering="organization_name")
     def organization(self, vr):
         return vr.organization_name
 
-    @admin.display(description="transacting partner", ordering="partner__name")
+    @admin.display(description=gettext_lazy("transacting partner"), ordering="partner__name")
     def transacting_partner(self, vr):
         transacting = vr.partner.transacting_partner
         if transacting.pk == vr.partner_id:
             return transacting.name
         return format_html(
-            '{} <span class="quiet">(for {})</span>', transacting.name, vr.partner.name
+            '{} <span class="quiet">{}</span>',
+            transacting.name,
+            _("(for %(partner)s)") % {"partner": vr.partner.name},
         )
 
-    @admin.display(description="state", ordering="status")
+    @admin.display(description=gettext_lazy("state"), ordering="status")
     def review_state(self, vr):
-        label = "Info requested" if vr.status == RequestState.INFO_REQUESTED else None
+        label = _("Info requested") if vr.status == RequestState.INFO_REQUESTED else None
         state = format_html(
             '<span class="state state-{}">{}</span>', vr.status, label or vr.get_status_display()
         )
         if vr.stuck_at:
             return format_html(
-                '{} <strong class="overdue" title="{}">stuck</strong>', state, vr.sweep_error
+                '{} <strong class="overdue" title="{}">{}</strong>',
+                state,
+                vr.sweep_error,
+                _("stuck"),
             )
         return state
 
-    @admin.display(description="submitted", ordering="submitted_at")
+    @admin.display(description=gettext_lazy("submitted"), ordering="submitted_at")
     def submitted(self, vr):
         local = timezone.localtime(vr.submitted_at)
         return format_html(
             '<time datetime="{}" title="{}">{}</time>',
             local.isoformat(),
-            date_format(local, "M j, Y g:i A T"),
-            date_format(local, "M j, Y"),
+            date_format(local, "DATETIME_FORMAT"),
+            date_format(local, "DATE_FORMAT"),
         )
 
-    @admin.display(description="due", ordering="due_at")
+    @admin.display(description=gettext_lazy("due"), ordering="due_at")
     def due(self, vr):
         return _due_text(vr, timezone.now())
 
@@ -455,7 +481,11 @@ class ValidationRequestAdmin(AuditedAdmin):
             expected = ""
         transition = DECISIONS.get(decision)
         if transition is None:
-            self.message_user(request, f"Unknown decision {decision!r}.", messages.ERROR)
+            self.message_user(
+                request,
+                _("Unknown decision %(decision)s.") % {"decision": repr(decision)},
+                messages.ERROR,
+            )
             return redirect("admin:validation_validationrequest_change", pk)
         try:
             transition(
@@ -468,7 +498,9 @@ class ValidationRequestAdmin(AuditedAdmin):
             self.message_user(request, exc.message, messages.ERROR)
         else:
             label = RequestState(decision).label.lower()
-            self.message_user(request, f"Request marked {label}.", messages.SUCCESS)
+            self.message_user(
+                request, _("Request marked %(state)s.") % {"state": label}, messages.SUCCESS
+            )
         return redirect("admin:validation_validationrequest_change", pk)
 
     def assign_view(self, request, pk):
@@ -485,7 +517,7 @@ class ValidationRequestAdmin(AuditedAdmin):
         except Refusal as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
-            self.message_user(request, "The request is assigned to you.", messages.SUCCESS)
+            self.message_user(request, _("The request is assigned to you."), messages.SUCCESS)
         return redirect(back)
 
     def document_view(self, request, pk, document_id):
@@ -500,38 +532,50 @@ class ValidationRequestAdmin(AuditedAdmin):
             raise PermissionDenied
         figures = selectors.review_dashboard()
         days = figures.days
-        day_labels = [f"{d.day:%b} {d.day.day}" for d in days]
+        day_labels = [date_format(d.day, "M j") for d in days]
         context = self.admin_site.each_context(request) | {
-            "title": "Reviewers' dashboard",
+            "title": _("Reviewers' dashboard"),
             "opts": self.model._meta,
             "figures": figures,
             "queue_url": reverse("admin:validation_validationrequest_changelist"),
             "queue_chart": bar_chart(
                 chart_id="chart-queue",
-                title="Requests by state",
-                description="How many requests are in each state now.",
+                title=_("Requests by state"),
+                description=_("How many requests are in each state now."),
                 labels=[label for _, label, _ in figures.by_state],
-                series=[Series("requests", "bar-queue", [n for _, _, n in figures.by_state])],
+                series=[Series(_("requests"), "bar-queue", [n for _, _, n in figures.by_state])],
                 height=220,
             ),
             "decisions_chart": bar_chart(
                 chart_id="chart-decisions",
-                title="Decisions per day, last 30 days",
-                description="Approved and rejected requests per day (US Eastern), stacked.",
+                title=_("Decisions per day, last 30 days"),
+                description=_("Approved and rejected requests per day (US Eastern), stacked."),
                 labels=day_labels,
                 series=[
-                    Series("approved", "bar-approved", [d.approved for d in days]),
-                    Series("rejected", "bar-rejected", [d.rejected for d in days]),
+                    Series(
+                        pgettext("chart series", "approved"),
+                        "bar-approved",
+                        [d.approved for d in days],
+                    ),
+                    Series(
+                        pgettext("chart series", "rejected"),
+                        "bar-rejected",
+                        [d.rejected for d in days],
+                    ),
                 ],
                 label_every=5,
             ),
             "median_chart": bar_chart(
                 chart_id="chart-median",
-                title="Median time to decision per day (hours), last 30 days",
-                description="For the requests decided each day: the median hours from "
-                "submission to decision.",
+                title=_("Median time to decision per day (hours), last 30 days"),
+                description=_(
+                    "For the requests decided each day: the median hours from "
+                    "submission to decision."
+                ),
                 labels=day_labels,
-                series=[Series("median hours", "bar-median", [d.median_hours or 0 for d in days])],
+                series=[
+                    Series(_("median hours"), "bar-median", [d.median_hours or 0 for d in days])
+                ],
                 unit="h",
                 label_every=5,
             ),
@@ -546,20 +590,25 @@ class ValidationRequestAdmin(AuditedAdmin):
         it, then back to the queue as it was (the selection is chosen again)."""
         return step_up_redirect(request, request.get_full_path())
 
-    def _report(self, request, outcome, verb: str) -> None:
+    def _report(self, request, outcome, done: str) -> None:
+        """``done``: the message for the requests done, with ``%(count)s`` (an ngettext of
+        ``len(outcome.done)``)."""
         level = messages.SUCCESS if outcome.done else messages.WARNING
-        self.message_user(request, f"{len(outcome.done)} {verb}.", level)
+        self.message_user(request, done % {"count": len(outcome.done)}, level)
         if outcome.skipped:
             details = "; ".join(
                 f"{ValidationRequest(pk=pk).reference}: {why}"
                 for pk, why in sorted(outcome.skipped.items())
             )
-            self.message_user(
-                request, f"{len(outcome.skipped)} skipped. {details}", messages.WARNING
-            )
+            skipped = ngettext(
+                "%(count)s skipped. %(details)s",
+                "%(count)s skipped. %(details)s",
+                len(outcome.skipped),
+            ) % {"count": len(outcome.skipped), "details": details}
+            self.message_user(request, skipped, messages.WARNING)
 
     @admin.action(
-        description="Approve selected requests (only those whose every check holds)",
+        description=gettext_lazy("Approve selected requests (only those whose every check holds)"),
         permissions=["decide"],
     )
     def approve_selected(self, request, queryset):
@@ -568,10 +617,12 @@ class ValidationRequestAdmin(AuditedAdmin):
         outcome = services.validation_requests_bulk_approve(
             request_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
-        self._report(request, outcome, "approved")
+        n = len(outcome.done)
+        self._report(request, outcome, ngettext("%(count)s approved.", "%(count)s approved.", n))
 
     @admin.action(
-        description="Reject selected requests (one reason for all)…", permissions=["decide"]
+        description=gettext_lazy("Reject selected requests (one reason for all)…"),
+        permissions=["decide"],
     )
     def reject_selected(self, request, queryset):
         if factors.step_up_needed(request):
@@ -586,10 +637,12 @@ class ValidationRequestAdmin(AuditedAdmin):
             except Refusal as exc:
                 error = exc.message
             else:
-                self._report(request, outcome, "rejected")
+                n = len(outcome.done)
+                done = ngettext("%(count)s rejected.", "%(count)s rejected.", n)
+                self._report(request, outcome, done)
                 return None
         context = self.admin_site.each_context(request) | {
-            "title": "Reject the selected requests",
+            "title": _("Reject the selected requests"),
             "opts": self.model._meta,
             "requests": queryset.select_related("partner").order_by("pk"),
             "open_states": OPEN_STATES,
@@ -603,21 +656,27 @@ class ValidationRequestAdmin(AuditedAdmin):
         )
 
     @admin.action(
-        description="Retry selected stuck requests (the next sweep tries them again)",
+        description=gettext_lazy("Retry selected stuck requests (the next sweep tries them again)"),
         permissions=["decide"],
     )
     def retry_selected(self, request, queryset):
         outcome = services.validation_requests_bulk_retry(
             request_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
-        self._report(request, outcome, "put back for the sweep")
+        n = len(outcome.done)
+        done = ngettext("%(count)s put back for the sweep.", "%(count)s put back for the sweep.", n)
+        self._report(request, outcome, done)
 
-    @admin.action(description="Assign selected requests to me", permissions=["decide"])
+    @admin.action(
+        description=gettext_lazy("Assign selected requests to me"), permissions=["decide"]
+    )
     def assign_selected_to_me(self, request, queryset):
         outcome = services.validation_requests_bulk_assign(
             request_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
-        self._report(request, outcome, "assigned to you")
+        n = len(outcome.done)
+        done = ngettext("%(count)s assigned to you.", "%(count)s assigned to you.", n)
+        self._report(request, outcome, done)
 
 
 @admin.register(ValidationCode)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lib.refusals import Refusal, RefusalCode
 from lib.sweeps import history_copy
@@ -20,11 +22,11 @@ from .models import (
 )
 from .signals import gcc_changed
 
-CODE_USED_UP = (
+CODE_USED_UP = gettext_noop(
     "This validation code has no creates left: every customer it allows has been created. "
     "Submit a new customer validation request."
 )
-CODE_UNKNOWN = "Choose one of your organization's validation codes."
+CODE_UNKNOWN = gettext_noop("Choose one of your organization's validation codes.")
 
 
 def _new_validation_id() -> str:
@@ -125,12 +127,12 @@ def validation_code_consume(*, actor: User, code_id: int) -> ValidationCode:
     customer, so a failure there gives the create back."""
     visible = validation_code_list(actor=actor, usable_only=False)
     if not visible.filter(pk=code_id).exists():
-        raise Refusal(RefusalCode.CODE_UNKNOWN, CODE_UNKNOWN, field="validation_code")
+        raise Refusal(RefusalCode.CODE_UNKNOWN, _(CODE_UNKNOWN), field="validation_code")
     taken = visible.filter(pk=code_id, remaining_creates__gt=0).update(
         remaining_creates=F("remaining_creates") - 1
     )
     if taken != 1:
-        raise Refusal(RefusalCode.CODE_USED_UP, CODE_USED_UP, field="validation_code")
+        raise Refusal(RefusalCode.CODE_USED_UP, _(CODE_USED_UP), field="validation_code")
     code = ValidationCode.objects.get(pk=code_id)
     # The conditional UPDATE bypasses save(): record the change in the code's history here.
     ValidationCode.history.bulk_history_create(
@@ -144,7 +146,7 @@ def customer_gcc_qualification_grant(
 ) -> SpecialQualification:
     """Give a customer the GCC special qualification, recorded with the code that allowed it.
     Call inside the transaction that consumed (or issued) the code."""
-    qualification, _ = SpecialQualification.objects.get_or_create(
+    qualification, _created = SpecialQualification.objects.get_or_create(
         customer=customer,
         qualification=SpecialQualificationKind.GOVERNMENT_COMMUNITY_CLOUD,
         defaults={"granted_at": now or timezone.now(), "validation_code": code},

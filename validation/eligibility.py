@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from lib.refusals import Refusal, RefusalCode
 from partners.models import Partner, ResellerQualification, ResellerQualificationKind
 from partners.selectors import partner_holds_gcc
@@ -21,8 +24,6 @@ from .models import (
     ValidationRequest,
 )
 
-WHERE_TO_FIND_TENANT = "Find it under Settings > Organization profile > Microsoft ID."
-
 
 def _tenant_refusal(code: RefusalCode, message: str) -> Refusal:
     return Refusal(code, message, field="tenant_id")
@@ -35,21 +36,31 @@ def tenant_id_problem(*, partner: Partner, tenant_id: UUID) -> Refusal | None:
     if tenant_id in azure_ids:
         return _tenant_refusal(
             RefusalCode.AZURE_GCC_TENANT_ID,
-            "This is an Azure GCC tenant ID. GCC forms accept only the commercial tenant ID "
-            f"({transacting.tenant_id}), never the Azure GCC one. {WHERE_TO_FIND_TENANT}",
+            _(
+                "This is an Azure GCC tenant ID. GCC forms accept only the commercial tenant ID "
+                "(%(tenant_id)s), never the Azure GCC one. Find it under Settings > "
+                "Organization profile > Microsoft ID."
+            )
+            % {"tenant_id": transacting.tenant_id},
         )
     if tenant_id != transacting.tenant_id:
         if transacting.pk != partner.pk:
             return _tenant_refusal(
                 RefusalCode.WRONG_TENANT_ID,
-                "Enter your indirect provider's commercial tenant ID "
-                f"({transacting.name}: {transacting.tenant_id}): it is the transacting partner "
-                "that buys from Microsoft for your customers.",
+                _(
+                    "Enter your indirect provider's commercial tenant ID (%(provider)s: "
+                    "%(tenant_id)s): it is the transacting partner that buys from Microsoft for "
+                    "your customers."
+                )
+                % {"provider": transacting.name, "tenant_id": transacting.tenant_id},
             )
         return _tenant_refusal(
             RefusalCode.WRONG_TENANT_ID,
-            "This is not your organization's commercial tenant ID. Enter "
-            f"{transacting.tenant_id}. {WHERE_TO_FIND_TENANT}",
+            _(
+                "This is not your organization's commercial tenant ID. Enter %(tenant_id)s. "
+                "Find it under Settings > Organization profile > Microsoft ID."
+            )
+            % {"tenant_id": transacting.tenant_id},
         )
     return None
 
@@ -60,15 +71,20 @@ def partner_standing_problem(partner: Partner) -> Refusal | None:
         provider = partner.indirect_provider
         return Refusal(
             RefusalCode.NOT_DIRECT_BILL,
-            "Partner GCC validation is for direct-bill partners. As an indirect reseller, work "
-            f"through your indirect provider ({provider.name if provider else 'not set'}): "
-            "its GCC qualification covers your GCC sales.",
+            _(
+                "Partner GCC validation is for direct-bill partners. As an indirect reseller, "
+                "work through your indirect provider (%(provider)s): its GCC qualification "
+                "covers your GCC sales."
+            )
+            % {"provider": provider.name if provider else _("not set")},
         )
     if not partner.csp_enrolled:
         return Refusal(
             RefusalCode.NOT_CSP_ENROLLED,
-            "Your organization is not enrolled in the Cloud Solution Provider program. CSP "
-            "enrollment is a prerequisite for GCC approval.",
+            _(
+                "Your organization is not enrolled in the Cloud Solution Provider program. CSP "
+                "enrollment is a prerequisite for GCC approval."
+            ),
         )
     return None
 
@@ -99,35 +115,35 @@ def partner_request_findings(request: ValidationRequest) -> list[Finding]:
     return [
         Finding(
             "standing",
-            "Enrolled in CSP and a direct-bill partner",
+            _("Enrolled in CSP and a direct-bill partner"),
             standing is None,
             standing.message if standing else "",
         ),
         Finding(
             "tenant",
-            "Tenant ID is the partner's commercial tenant ID (not Azure GCC)",
+            _("Tenant ID is the partner's commercial tenant ID (not Azure GCC)"),
             tenant is None,
             tenant.message if tenant else "",
         ),
         Finding(
             "government_basis",
-            "Serves US government customers (at least one basis)",
+            _("Serves US government customers (at least one basis)"),
             bool(request.government_basis),
-            "" if request.government_basis else "No basis for serving US government given.",
+            "" if request.government_basis else _("No basis for serving US government given."),
         ),
         Finding(
             "contract_reference",
-            "Contract or schedule number, or an agency reference",
+            _("Contract or schedule number, or an agency reference"),
             has_reference,
             ""
             if has_reference
-            else "Please send a contract or schedule number, or an agency reference.",
+            else _("Please send a contract or schedule number, or an agency reference."),
             on_failure=ASK,
         ),
     ]
 
 
-NOT_GCC_ENABLED = (
+NOT_GCC_ENABLED = gettext_noop(
     "Your organization cannot submit customer GCC validations until it holds "
     "Government_community_cloud (an indirect reseller: until its indirect provider does)."
 )
@@ -137,9 +153,9 @@ def legal_name_problem(name: str) -> str | None:
     """Microsoft wants the exact, complete legal name: no acronyms, no test names."""
     letters = re.sub(r"[^A-Za-z]", "", name)
     if re.search(r"\b(test|demo|sample)\b", name, re.IGNORECASE):
-        return "Enter the customer's exact legal name: test or sample names are not accepted."
+        return _("Enter the customer's exact legal name: test or sample names are not accepted.")
     if letters.isupper() and len(letters) <= 6:
-        return "Enter the customer's complete legal name, not an acronym."
+        return _("Enter the customer's complete legal name, not an acronym.")
     return None
 
 
@@ -176,7 +192,7 @@ def _partner_may_transact(request: ValidationRequest) -> bool:
 # Whether a request has evidence documents: the sweep reads it for a batch with one query
 # (``evidence_read``); one request alone asks the database.
 HAS_EVIDENCE = "has_evidence_documents"
-EVIDENCE_MISSING = (
+EVIDENCE_MISSING = gettext_noop(
     "Attach the document that makes the data government-regulated (for example the contract "
     "clause, export license or agency agreement that covers the ITAR, CUI or CJI data)."
 )
@@ -206,22 +222,25 @@ def customer_request_findings(request: ValidationRequest) -> list[Finding]:
     regulated = request.entity_type == EntityType.COMMERCIAL and bool(request.regulated_data)
     findings = [
         Finding(
-            "partner", "Partner may transact GCC", partner_ok, "" if partner_ok else NOT_GCC_ENABLED
+            "partner",
+            _("Partner may transact GCC"),
+            partner_ok,
+            "" if partner_ok else _(NOT_GCC_ENABLED),
         ),
-        Finding("legal_name", "Exact and complete legal name", name is None, name or ""),
+        Finding("legal_name", _("Exact and complete legal name"), name is None, name or ""),
         Finding(
             "tenant",
-            "Tenant ID is the transacting partner's commercial tenant ID (not Azure GCC)",
+            _("Tenant ID is the transacting partner's commercial tenant ID (not Azure GCC)"),
             tenant is None,
             tenant.message if tenant else "",
         ),
         Finding(
             "basis",
-            "A: US government entity, or B: commercial entity holding government-regulated data",
+            _("A: US government entity, or B: commercial entity holding government-regulated data"),
             government or regulated,
             ""
             if government or regulated
-            else "A commercial entity qualifies only when it holds government-regulated data.",
+            else _("A commercial entity qualifies only when it holds government-regulated data."),
         ),
     ]
     if regulated:  # basis B: the reviewer wants the document that makes the data regulated
@@ -229,9 +248,9 @@ def customer_request_findings(request: ValidationRequest) -> list[Finding]:
         findings.append(
             Finding(
                 "evidence",
-                "B: a document shows the data is government-regulated",
+                _("B: a document shows the data is government-regulated"),
                 has_evidence,
-                "" if has_evidence else EVIDENCE_MISSING,
+                "" if has_evidence else _(EVIDENCE_MISSING),
                 on_failure=ASK,
             )
         )
@@ -240,9 +259,9 @@ def customer_request_findings(request: ValidationRequest) -> list[Finding]:
             findings.append(
                 Finding(
                     "us_presence",
-                    "US entity (international bodies do not count)",
+                    _("US entity (international bodies do not count)"),
                     False,
-                    "Only US government entities qualify under A; international bodies do not.",
+                    _("Only US government entities qualify under A; international bodies do not."),
                 )
             )
         else:
@@ -250,12 +269,14 @@ def customer_request_findings(request: ValidationRequest) -> list[Finding]:
             findings.append(
                 Finding(
                     "us_presence",
-                    "Non-US commercial entity: verified US presence",
+                    _("Non-US commercial entity: verified US presence"),
                     has_presence,
                     ""
                     if has_presence
-                    else "Describe the organization's verified US presence (mailing address, "
-                    "physical location).",
+                    else _(
+                        "Describe the organization's verified US presence (mailing address, "
+                        "physical location)."
+                    ),
                     on_failure=ASK,
                 )
             )
@@ -282,4 +303,4 @@ def verdict_from(findings: list[Finding]) -> Verdict:
     questions = [f.detail for f in failed if f.on_failure == ASK]
     if questions:
         return Verdict(RequestState.INFO_REQUESTED, " ".join(questions))
-    return Verdict(RequestState.APPROVED, "Every eligibility check holds.")
+    return Verdict(RequestState.APPROVED, _("Every eligibility check holds."))

@@ -11,10 +11,11 @@ from datetime import tzinfo
 from functools import lru_cache
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
+from lib.i18n import language_of
 from ops.notifications import Email, notify_on_commit
 
 from .models import RequestKind, ValidationEvent, ValidationRequest
@@ -40,16 +41,13 @@ class _Shared:
     profile_path: str
     detail_path: tuple[str, str]  # a request's page: the path before and after its uuid
     zone: tzinfo
-    language: str
 
     @classmethod
     def now(cls) -> "_Shared":
         placeholder = uuid.UUID(int=0)
         detail = reverse("validation:detail", args=[placeholder])
         before, after = detail.split(str(placeholder))  # a uuid's text is never quoted
-        return cls(
-            reverse("profile"), (before, after), timezone.get_current_timezone(), get_language()
-        )
+        return cls(reverse("profile"), (before, after), timezone.get_current_timezone())
 
 
 def _when(moment, shared: _Shared) -> str:
@@ -57,12 +55,12 @@ def _when(moment, shared: _Shared) -> str:
         return ""
     local = timezone.localtime(moment, shared.zone).replace(second=0, microsecond=0)
     # Shown to the minute; the offset tells apart the two 1:30 AMs of the autumn change.
-    return _minute_shown(local, local.utcoffset(), str(local.tzinfo), shared.language)
+    return _minute_shown(local, local.utcoffset(), str(local.tzinfo), get_language())
 
 
 @lru_cache(maxsize=4096)
 def _minute_shown(local, offset, zone: str, language: str) -> str:
-    return date_format(local, "l, F j, Y g:i A T")
+    return date_format(local, "LONG_DATETIME_FORMAT")
 
 
 def _context(request: ValidationRequest, name: str, shared: _Shared) -> dict:
@@ -98,29 +96,45 @@ def _context(request: ValidationRequest, name: str, shared: _Shared) -> dict:
     return context
 
 
-def _recipients(request: ValidationRequest, name: str) -> list[str]:
-    if name == "answered":  # the contact wrote it: tell the partner user waiting on it
-        return [request.submitted_by.email]
-    return [request.contact_email, request.submitted_by.email]
+def _recipients(request: ValidationRequest, name: str) -> dict[str, list[str]]:
+    """The addresses to write to, by language: the contact's chosen on the form, the
+    submitter's from the profile (one email when they share it)."""
+    submitter = request.submitted_by
+    found = {language_of(submitter): [submitter.email]}
+    if name != "answered":  # the contact wrote that one: only the partner user waits on it
+        found.setdefault(request.contact_language, []).insert(0, request.contact_email)
+    return found
 
 
-def _email(request: ValidationRequest, name: str, event: ValidationEvent, shared) -> Email:
-    return Email(
-        key=f"validation-event:{event.pk}",
-        template=TEMPLATES[name],
-        to=_recipients(request, name),
-        context=_context(request, name, shared),
-    )
+def _emails(request: ValidationRequest, name: str, event: ValidationEvent, shared) -> list[Email]:
+    emails = []
+    for language, to in _recipients(request, name).items():
+        with translation.override(language):
+            context = _context(request, name, shared) | {"language": language}
+        # The first language keeps the event's own key (one email for most events).
+        suffix = f":{language}" if emails else ""
+        emails.append(
+            Email(
+                key=f"validation-event:{event.pk}{suffix}",
+                template=TEMPLATES[name],
+                to=to,
+                context=context,
+            )
+        )
+    return emails
 
 
 def request_emails(items) -> list[Email]:
     """The emails of many transitions at once (the review sweep's batch): ``items`` are
-    (request, transition name, its timeline event); each the email ``request_notify`` records."""
+    (request, transition name, its timeline event); each the emails ``request_notify`` records."""
     shared = _Shared.now()
-    return [_email(request, name, event, shared) for request, name, event in items]
+    return [
+        email for request, name, event in items for email in _emails(request, name, event, shared)
+    ]
 
 
 def request_notify(*, request: ValidationRequest, name: str, event: ValidationEvent) -> None:
-    """Record the email for transition ``name`` of ``request`` (``event`` is its timeline row)."""
-    email = _email(request, name, event, _Shared.now())
-    notify_on_commit(key=email.key, template=email.template, to=email.to, context=email.context)
+    """Record the emails for transition ``name`` of ``request`` (``event`` is its timeline row),
+    one per language its recipients read."""
+    for email in _emails(request, name, event, _Shared.now()):
+        notify_on_commit(key=email.key, template=email.template, to=email.to, context=email.context)

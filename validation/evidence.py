@@ -16,13 +16,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lib.refusals import Refusal, RefusalCode
 
 from .models import EvidenceDocument, EvidenceVia, ValidationRequest
 
 FIELD = "documents"
-ACCEPTED = "PDF, PNG or JPEG"
+ACCEPTED = gettext_noop("PDF, PNG or JPEG")
 # The signatures the accepted types start with.
 SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -85,26 +87,30 @@ def evidence_check(*, validation_request: ValidationRequest | None, files) -> li
     )
     if existing + len(files) > max_files:
         left = max(max_files - existing, 0)
-        raise Refusal(
-            RefusalCode.EVIDENCE_TOO_MANY,
-            f"A request takes at most {max_files} documents"
-            + (f"; it has {existing}, so attach at most {left} more." if existing else "."),
-            field=FIELD,
-        )
+        if existing:
+            message = _(
+                "A request takes at most %(max)s documents; it has %(existing)s, so attach at "
+                "most %(left)s more."
+            ) % {"max": max_files, "existing": existing, "left": left}
+        else:
+            message = _("A request takes at most %(max)s documents.") % {"max": max_files}
+        raise Refusal(RefusalCode.EVIDENCE_TOO_MANY, message, field=FIELD)
     checked = []
     for upload in files:
         name = sanitized_name(getattr(upload, "name", ""))
         if upload.size > max_bytes:
             raise Refusal(
                 RefusalCode.EVIDENCE_TOO_LARGE,
-                f"{name} is larger than {_megabytes(max_bytes)}: attach a smaller file.",
+                _("%(name)s is larger than %(size)s: attach a smaller file.")
+                % {"name": name, "size": _megabytes(max_bytes)},
                 field=FIELD,
             )
         content_type = sniffed_type(_read_head(upload))
         if content_type is None:
             raise Refusal(
                 RefusalCode.EVIDENCE_TYPE,
-                f"{name} is not a {ACCEPTED} file: attach the document as {ACCEPTED}.",
+                _("%(name)s is not a %(accepted)s file: attach the document as %(accepted)s.")
+                % {"name": name, "accepted": _(ACCEPTED)},
                 field=FIELD,
             )
         checked.append(_Checked(upload, name, content_type))

@@ -8,16 +8,21 @@ being filled (``basis_refusals``), to show every problem at once.
 import uuid
 from dataclasses import asdict, dataclass, field, fields
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from lib.refusals import Refusal, RefusalCode
 
 from .models import EntityType
 
-NOT_ATTESTED = "You must confirm before submitting."
-GOVERNMENT_BASIS_REQUIRED = "Choose at least one way you serve US government customers."
-REGULATED_DATA_REQUIRED = (
+NOT_ATTESTED = gettext_noop("You must confirm before submitting.")
+GOVERNMENT_BASIS_REQUIRED = gettext_noop(
+    "Choose at least one way you serve US government customers."
+)
+REGULATED_DATA_REQUIRED = gettext_noop(
     "A commercial entity qualifies only with government-regulated data: choose the kinds it holds."
 )
-JURISDICTION_REQUIRED = "Name the agency or jurisdiction."
+JURISDICTION_REQUIRED = gettext_noop("Name the agency or jurisdiction.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,6 +38,7 @@ class Intake:
     contact_name: str
     contact_email: str
     contact_phone: str
+    contact_language: str = "en"
     attested: bool
 
     def fields(self) -> dict:
@@ -41,7 +47,7 @@ class Intake:
 
     def refusals(self) -> list[Refusal]:
         if not self.attested:
-            return [Refusal(RefusalCode.NOT_ATTESTED, NOT_ATTESTED, field="attested")]
+            return [Refusal(RefusalCode.NOT_ATTESTED, _(NOT_ATTESTED), field="attested")]
         return []
 
 
@@ -58,7 +64,7 @@ class PartnerIntake(Intake):
             found.append(
                 Refusal(
                     RefusalCode.GOVERNMENT_BASIS_REQUIRED,
-                    GOVERNMENT_BASIS_REQUIRED,
+                    _(GOVERNMENT_BASIS_REQUIRED),
                     field="government_basis",
                 )
             )
@@ -90,13 +96,15 @@ def basis_refusals(*, entity_type: str, jurisdiction: str, regulated_data: list)
         return [
             Refusal(
                 RefusalCode.REGULATED_DATA_REQUIRED,
-                REGULATED_DATA_REQUIRED,
+                _(REGULATED_DATA_REQUIRED),
                 field="regulated_data",
             )
         ]
     if entity_type and entity_type != EntityType.COMMERCIAL and not jurisdiction.strip():
         return [
-            Refusal(RefusalCode.JURISDICTION_REQUIRED, JURISDICTION_REQUIRED, field="jurisdiction")
+            Refusal(
+                RefusalCode.JURISDICTION_REQUIRED, _(JURISDICTION_REQUIRED), field="jurisdiction"
+            )
         ]
     return []
 
@@ -111,8 +119,7 @@ def resubmission_initial(request) -> dict:
 
 def resubmission_notice(request) -> str:
     """Said above the form prefilled from the rejected ``request``."""
-    return (
-        f"You are resubmitting {request.reference}, which was rejected: "
-        f"{request.decision_reason} The form is filled with what was sent; correct it, confirm "
-        "again and submit."
-    )
+    return _(
+        "You are resubmitting %(reference)s, which was rejected: %(reason)s The form is filled "
+        "with what was sent; correct it, confirm again and submit."
+    ) % {"reference": request.reference, "reason": request.decision_reason}

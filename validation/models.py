@@ -3,22 +3,23 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from lib.domains import validate_domain
 
 
 class RequestKind(models.TextChoices):
-    PARTNER = "partner", "Partner GCC validation"
-    CUSTOMER = "customer", "Customer GCC validation"
+    PARTNER = "partner", gettext_lazy("Partner GCC validation")
+    CUSTOMER = "customer", gettext_lazy("Customer GCC validation")
 
 
 class RequestState(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    INFO_REQUESTED = "info_requested", "Information requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    IN_REVIEW = "in_review", gettext_lazy("In review")
+    INFO_REQUESTED = "info_requested", gettext_lazy("Information requested")
+    APPROVED = "approved", gettext_lazy("Approved")
+    REJECTED = "rejected", gettext_lazy("Rejected")
 
 
 OPEN_STATES = (RequestState.SUBMITTED, RequestState.IN_REVIEW, RequestState.INFO_REQUESTED)
@@ -28,10 +29,10 @@ DECIDED_STATES = (RequestState.APPROVED, RequestState.REJECTED)
 class CustomerGccStatus(models.TextChoices):
     """A customer's GCC validation status, as its partners' lists show and filter it."""
 
-    VALIDATED = "validated", "Validated for GCC"
-    PENDING = "pending", "Validation pending"
-    REJECTED = "rejected", "Validation rejected"
-    NONE = "none", "Not validated"
+    VALIDATED = "validated", gettext_lazy("Validated for GCC")
+    PENDING = "pending", gettext_lazy("Validation pending")
+    REJECTED = "rejected", gettext_lazy("Validation rejected")
+    NONE = "none", gettext_lazy("Not validated")
 
 
 class GovernmentBasis(models.TextChoices):
@@ -39,28 +40,38 @@ class GovernmentBasis(models.TextChoices):
 
     GOVERNMENT_ENTITIES = (
         "government_entities",
-        "Serves US federal, state, local or tribal government entities",
+        gettext_lazy("Serves US federal, state, local or tribal government entities"),
     )
     GOVERNMENT_CONTRACTS = (
         "government_contracts",
-        "Provides services or solutions to US government customers through direct or "
-        "indirect contracts",
+        gettext_lazy(
+            "Provides services or solutions to US government customers through direct or "
+            "indirect contracts"
+        ),
     )
     CONTRACT_VEHICLES = (
         "contract_vehicles",
-        "Serves US government customers through GSA schedules or other contract vehicles",
+        gettext_lazy(
+            "Serves US government customers through GSA schedules or other contract vehicles"
+        ),
     )
 
 
 class EntityType(models.TextChoices):
     """The customer's eligibility basis (gcc-domain.md section 9): A = government, B = data."""
 
-    FEDERAL = "federal", "US federal agency, bureau, office or department"
-    STATE_LOCAL = "state_local", "US state or local government entity (territories included)"
-    TRIBAL = "tribal", "Tribal entity"
-    REGIONAL = "regional", "Regional or interstate government body"
-    FFRDC = "ffrdc", "Federally funded research and development center (FFRDC)"
-    COMMERCIAL = "commercial", "Commercial private entity holding government-regulated data"
+    FEDERAL = "federal", gettext_lazy("US federal agency, bureau, office or department")
+    STATE_LOCAL = (
+        "state_local",
+        gettext_lazy("US state or local government entity (territories included)"),
+    )
+    TRIBAL = "tribal", gettext_lazy("Tribal entity")
+    REGIONAL = "regional", gettext_lazy("Regional or interstate government body")
+    FFRDC = "ffrdc", gettext_lazy("Federally funded research and development center (FFRDC)")
+    COMMERCIAL = (
+        "commercial",
+        gettext_lazy("Commercial private entity holding government-regulated data"),
+    )
 
 
 GOVERNMENT_ENTITY_TYPES = (
@@ -73,44 +84,57 @@ GOVERNMENT_ENTITY_TYPES = (
 
 
 class RegulatedData(models.TextChoices):
-    ITAR = "itar", "ITAR (International Traffic in Arms) data"
-    CUI = "cui", "Controlled Unclassified Information (CUI)"
-    DOD_UCNI = "dod_ucni", "DoD Unclassified Controlled Nuclear Information (UCNI)"
-    DOE_UCNI = "doe_ucni", "DoE UCNI"
-    CJI = "cji", "Criminal Justice Information (CJI)"
-    DOD_IL = "dod_il", "DoD Impact Level data"
-    AZURE_GOV = "azure_gov", "Other data that requires Azure Government"
+    ITAR = "itar", gettext_lazy("ITAR (International Traffic in Arms) data")
+    CUI = "cui", gettext_lazy("Controlled Unclassified Information (CUI)")
+    DOD_UCNI = "dod_ucni", gettext_lazy("DoD Unclassified Controlled Nuclear Information (UCNI)")
+    DOE_UCNI = "doe_ucni", gettext_lazy("DoE UCNI")
+    CJI = "cji", gettext_lazy("Criminal Justice Information (CJI)")
+    DOD_IL = "dod_il", gettext_lazy("DoD Impact Level data")
+    AZURE_GOV = "azure_gov", gettext_lazy("Other data that requires Azure Government")
 
 
 class ValidationRequest(models.Model):
     """One intake form sent to Microsoft's eligibility team, and its review."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=16, choices=RequestKind)
+    uuid = models.UUIDField(gettext_lazy("uuid"), default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(gettext_lazy("kind"), max_length=16, choices=RequestKind)
     partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.PROTECT, related_name="validation_requests"
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="validation_requests",
+        verbose_name=gettext_lazy("partner"),
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("submitted by"),
     )
     # A hidden token on the form: the same form posted twice creates one request.
-    submission_key = models.UUIDField(unique=True)
+    submission_key = models.UUIDField(gettext_lazy("submission key"), unique=True)
 
     # What the partner entered.
-    organization_name = models.CharField("legal organization name", max_length=200)
-    tenant_id = models.UUIDField("commercial tenant ID")
-    address_line = models.CharField("street address", max_length=200)
-    city = models.CharField(max_length=100)
-    state = models.CharField("state or territory", max_length=2)
-    postal_code = models.CharField("ZIP code", max_length=10)
-    contact_name = models.CharField(max_length=200)
-    contact_email = models.EmailField()
-    contact_phone = models.CharField(max_length=32)
-    government_basis = models.JSONField(default=list, blank=True)
-    contract_reference = models.CharField(
-        "contract, schedule number or agency reference", max_length=200, blank=True
+    organization_name = models.CharField(gettext_lazy("legal organization name"), max_length=200)
+    tenant_id = models.UUIDField(gettext_lazy("commercial tenant ID"))
+    address_line = models.CharField(gettext_lazy("street address"), max_length=200)
+    city = models.CharField(gettext_lazy("city"), max_length=100)
+    state = models.CharField(gettext_lazy("state or territory"), max_length=2)
+    postal_code = models.CharField(gettext_lazy("ZIP code"), max_length=10)
+    contact_name = models.CharField(gettext_lazy("contact name"), max_length=200)
+    contact_email = models.EmailField(gettext_lazy("contact email"))
+    contact_phone = models.CharField(gettext_lazy("contact phone"), max_length=32)
+    contact_language = models.CharField(
+        gettext_lazy("contact's language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=gettext_lazy("The emails to the contact are written in it."),
     )
-    attested = models.BooleanField(default=False)
+    government_basis = models.JSONField(gettext_lazy("government basis"), default=list, blank=True)
+    contract_reference = models.CharField(
+        gettext_lazy("contract, schedule number or agency reference"), max_length=200, blank=True
+    )
+    attested = models.BooleanField(gettext_lazy("attested"), default=False)
     # The rejected request this one corrects (validation.services.resubmission_refusal): a
     # request is resubmitted at most once, so the chain reads both ways.
     resubmission_of = models.OneToOneField(
@@ -119,7 +143,8 @@ class ValidationRequest(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="resubmitted_as",
-        help_text="The rejected request this one resubmits.",
+        help_text=gettext_lazy("The rejected request this one resubmits."),
+        verbose_name=gettext_lazy("resubmission of"),
     )
 
     # What a customer request adds (kind = customer), filled on the customer's behalf.
@@ -129,35 +154,43 @@ class ValidationRequest(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="validation_requests",
-        help_text="Set when an existing customer asks for GCC.",
+        help_text=gettext_lazy("Set when an existing customer asks for GCC."),
+        verbose_name=gettext_lazy("customer"),
     )
     domain = models.CharField(
-        "customer domain", max_length=100, blank=True, validators=[validate_domain]
+        gettext_lazy("customer domain"), max_length=100, blank=True, validators=[validate_domain]
     )
-    entity_type = models.CharField(max_length=16, choices=EntityType, blank=True)
-    jurisdiction = models.CharField("jurisdiction or agency", max_length=200, blank=True)
-    regulated_data = models.JSONField(default=list, blank=True)
-    is_us_entity = models.BooleanField("a US organization", default=True)
-    us_presence = models.TextField("verified US presence", blank=True)
+    entity_type = models.CharField(
+        gettext_lazy("entity type"), max_length=16, choices=EntityType, blank=True
+    )
+    jurisdiction = models.CharField(
+        gettext_lazy("jurisdiction or agency"), max_length=200, blank=True
+    )
+    regulated_data = models.JSONField(gettext_lazy("regulated data"), default=list, blank=True)
+    is_us_entity = models.BooleanField(gettext_lazy("a US organization"), default=True)
+    us_presence = models.TextField(gettext_lazy("verified US presence"), blank=True)
 
     # The review.
-    status = models.CharField(max_length=16, choices=RequestState, default=RequestState.SUBMITTED)
-    submitted_at = models.DateTimeField()
-    due_at = models.DateTimeField("decision expected by")
-    screened_at = models.DateTimeField(null=True, blank=True)
-    checklist = models.JSONField(default=list, blank=True)
-    info_request_message = models.TextField(blank=True)
-    info_response = models.TextField(blank=True)
-    paused_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        gettext_lazy("status"), max_length=16, choices=RequestState, default=RequestState.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(gettext_lazy("submitted at"))
+    due_at = models.DateTimeField(gettext_lazy("decision expected by"))
+    screened_at = models.DateTimeField(gettext_lazy("screened at"), null=True, blank=True)
+    checklist = models.JSONField(gettext_lazy("checklist"), default=list, blank=True)
+    info_request_message = models.TextField(gettext_lazy("info request message"), blank=True)
+    info_response = models.TextField(gettext_lazy("info response"), blank=True)
+    paused_at = models.DateTimeField(gettext_lazy("paused at"), null=True, blank=True)
+    decided_at = models.DateTimeField(gettext_lazy("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=gettext_lazy("decided by"),
     )
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.TextField(gettext_lazy("decision reason"), blank=True)
     # The reviewer working on it (not a transition: recorded in the history, not the timeline).
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,19 +198,23 @@ class ValidationRequest(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="assigned reviewer",
+        verbose_name=gettext_lazy("assigned reviewer"),
     )
-    assigned_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(gettext_lazy("assigned at"), null=True, blank=True)
     # The sweep's bookkeeping (validation.services.sweep_reviews): failed tries in a row, the
     # last error, and when the sweep set the request aside. A stuck request is left to
     # reviewers until one retries it (admin action) or decides it.
-    sweep_attempts = models.PositiveSmallIntegerField("failed sweep attempts", default=0)
-    sweep_error = models.TextField("last sweep error", blank=True)
-    stuck_at = models.DateTimeField("stuck since", null=True, blank=True)
+    sweep_attempts = models.PositiveSmallIntegerField(
+        gettext_lazy("failed sweep attempts"), default=0
+    )
+    sweep_error = models.TextField(gettext_lazy("last sweep error"), blank=True)
+    stuck_at = models.DateTimeField(gettext_lazy("stuck since"), null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("validation request")
+        verbose_name_plural = gettext_lazy("validation requests")
         ordering = ["-submitted_at"]
         permissions = [("decide_validationrequest", "Can decide validation requests")]
         indexes = [
@@ -207,7 +244,10 @@ class ValidationRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.organization_name}"
+        return gettext("%(kind)s for %(organization)s") % {
+            "kind": self.get_kind_display(),
+            "organization": self.organization_name,
+        }
 
     @property
     def is_open(self) -> bool:
@@ -225,25 +265,38 @@ class ValidationRequest(models.Model):
 class ValidationCode(models.Model):
     """What an approved customer validation yields: picked when creating the GCC customer."""
 
-    validation_id = models.CharField("validation ID", max_length=12, unique=True)
+    validation_id = models.CharField(gettext_lazy("validation ID"), max_length=12, unique=True)
     request = models.OneToOneField(
-        ValidationRequest, on_delete=models.PROTECT, related_name="validation_code"
+        ValidationRequest,
+        on_delete=models.PROTECT,
+        related_name="validation_code",
+        verbose_name=gettext_lazy("request"),
     )
     # The transacting partner the code belongs to, and the indirect reseller that asked for it.
     partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.PROTECT, related_name="validation_codes"
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="validation_codes",
+        verbose_name=gettext_lazy("partner"),
     )
     requested_by = models.ForeignKey(
-        "partners.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "partners.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("requested by"),
     )
-    organization_name = models.CharField(max_length=200)
-    max_creates = models.PositiveIntegerField()
-    remaining_creates = models.PositiveIntegerField()
-    created_at = models.DateTimeField()
+    organization_name = models.CharField(gettext_lazy("organization name"), max_length=200)
+    max_creates = models.PositiveIntegerField(gettext_lazy("max creates"))
+    remaining_creates = models.PositiveIntegerField(gettext_lazy("remaining creates"))
+    created_at = models.DateTimeField(gettext_lazy("created at"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("validation code")
+        verbose_name_plural = gettext_lazy("validation codes")
         ordering = ["-created_at"]
         # The code lists (Add customer's picker, the codes API) read these in name order.
         indexes = [
@@ -266,22 +319,36 @@ class ValidationCode(models.Model):
 class ValidationEvent(models.Model):
     """One transition of a request: its timeline for partners, its audit trail for reviewers."""
 
-    request = models.ForeignKey(ValidationRequest, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField()
+    request = models.ForeignKey(
+        ValidationRequest,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=gettext_lazy("request"),
+    )
+    at = models.DateTimeField(gettext_lazy("at"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=gettext_lazy("actor"),
     )
     # Shown when there is no person behind the change (the simulated reviewer, the system).
-    actor_label = models.CharField(max_length=100, blank=True)
-    from_state = models.CharField(max_length=16, choices=RequestState, blank=True)
-    to_state = models.CharField(max_length=16, choices=RequestState)
-    note = models.TextField(blank=True)
+    actor_label = models.CharField(gettext_lazy("actor label"), max_length=100, blank=True)
+    from_state = models.CharField(
+        gettext_lazy("from state"), max_length=16, choices=RequestState, blank=True
+    )
+    to_state = models.CharField(gettext_lazy("to state"), max_length=16, choices=RequestState)
+    note = models.TextField(gettext_lazy("note"), blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("validation event")
+        verbose_name_plural = gettext_lazy("validation events")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        before = self.get_from_state_display() or "New"
+        before = self.get_from_state_display() or gettext("New")
         return f"{before} → {self.get_to_state_display()}"
 
     @property
@@ -290,23 +357,37 @@ class ValidationEvent(models.Model):
 
 
 class SpecialQualificationKind(models.TextChoices):
-    GOVERNMENT_COMMUNITY_CLOUD = "GovernmentCommunityCloud", "Government Community Cloud"
-    EDUCATION = "Education", "Education"
-    NONPROFIT = "Nonprofit", "Nonprofit"
-    STATE_OWNED_ENTITY = "StateOwnedEntity", "State-owned entity"
+    GOVERNMENT_COMMUNITY_CLOUD = (
+        "GovernmentCommunityCloud",
+        gettext_lazy("Government Community Cloud"),
+    )
+    EDUCATION = "Education", gettext_lazy("Education")
+    NONPROFIT = "Nonprofit", gettext_lazy("Nonprofit")
+    STATE_OWNED_ENTITY = "StateOwnedEntity", gettext_lazy("State-owned entity")
 
 
 class SpecialQualification(models.Model):
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="special_qualifications"
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="special_qualifications",
+        verbose_name=gettext_lazy("customer"),
     )
-    qualification = models.CharField(max_length=32, choices=SpecialQualificationKind)
-    granted_at = models.DateTimeField()
+    qualification = models.CharField(
+        gettext_lazy("qualification"), max_length=32, choices=SpecialQualificationKind
+    )
+    granted_at = models.DateTimeField(gettext_lazy("granted at"))
     validation_code = models.ForeignKey(
-        ValidationCode, null=True, blank=True, on_delete=models.PROTECT
+        ValidationCode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=gettext_lazy("validation code"),
     )
 
     class Meta:
+        verbose_name = gettext_lazy("special qualification")
+        verbose_name_plural = gettext_lazy("special qualifications")
         db_table = "customers_specialqualification"  # made there; the rows stayed put
         constraints = [
             models.UniqueConstraint(
@@ -319,8 +400,8 @@ class SpecialQualification(models.Model):
 
 
 class EvidenceVia(models.TextChoices):
-    FORM = "form", "With the validation form"
-    ANSWER = "answer", "With an answer to the reviewer"
+    FORM = "form", gettext_lazy("With the validation form")
+    ANSWER = "answer", gettext_lazy("With an answer to the reviewer")
 
 
 def evidence_upload_to(instance: "EvidenceDocument", filename: str) -> str:
@@ -337,19 +418,29 @@ class EvidenceDocument(models.Model):
     """A document attached to a validation request (never served by a public URL)."""
 
     request = models.ForeignKey(
-        ValidationRequest, on_delete=models.CASCADE, related_name="documents"
+        ValidationRequest,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=gettext_lazy("request"),
     )
-    file = models.FileField(upload_to=evidence_upload_to, max_length=255)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
+    file = models.FileField(gettext_lazy("file"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(gettext_lazy("original name"), max_length=200)
+    content_type = models.CharField(gettext_lazy("content type"), max_length=64)
+    size = models.PositiveBigIntegerField(gettext_lazy("size"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=gettext_lazy("uploaded by"),
     )
-    uploaded_via = models.CharField(max_length=8, choices=EvidenceVia)
-    created_at = models.DateTimeField(auto_now_add=True)
+    uploaded_via = models.CharField(gettext_lazy("uploaded via"), max_length=8, choices=EvidenceVia)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = gettext_lazy("evidence document")
+        verbose_name_plural = gettext_lazy("evidence documents")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:

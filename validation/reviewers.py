@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from lib.refusals import Refusal, RefusalCode
 from partners.models import User
@@ -28,7 +29,7 @@ REVIEWER_PERMISSIONS = [
 
 @transaction.atomic
 def reviewer_group_ensure() -> Group:
-    group, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    group, _created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
     wanted = [
         Permission.objects.get(content_type__app_label=app, codename=codename)
         for app, codename in REVIEWER_PERMISSIONS
@@ -60,7 +61,7 @@ def reviewer_add(*, email: str, password: str, first_name: str = "", last_name: 
         validate_email(email)
     except ValidationError as exc:
         raise Refusal(
-            RefusalCode.EMAIL_INVALID, "Enter a valid email address.", field="email"
+            RefusalCode.EMAIL_INVALID, _("Enter a valid email address."), field="email"
         ) from exc
     candidate = User(username=email, email=email, first_name=first_name, last_name=last_name)
     new_account_check(candidate, password)

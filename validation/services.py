@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lib.queue import enqueue_on_commit
 from lib.refusals import Refusal, RefusalCode, refuse_nul
@@ -68,20 +70,28 @@ from .signals import gcc_changed
 
 logger = logging.getLogger(__name__)
 
-SIMULATED_REVIEWER = "Simulated reviewer (Microsoft eligibility team)"
-ALREADY_OPEN = (
+SIMULATED_REVIEWER = gettext_noop("Simulated reviewer (Microsoft eligibility team)")
+ALREADY_OPEN = gettext_noop(
     "Your organization already has a partner GCC validation request under review. "
     "Follow it from the organization profile."
 )
-ALREADY_QUALIFIED = "Your organization already holds the Government_community_cloud qualification."
-REASON_REQUIRED = "A rejection needs a reason: the partner sees it."
-MESSAGE_REQUIRED = "Say what information is needed: the contact receives this message."
-NOT_A_REVIEWER = "Only a Microsoft reviewer can decide or take validation requests."
-NOTHING_TO_ASSIGN = "This request is already {state}; there is nothing left to assign."
-NOT_SAFE_TO_BULK_APPROVE = (
+ALREADY_QUALIFIED = gettext_noop(
+    "Your organization already holds the Government_community_cloud qualification."
+)
+REASON_REQUIRED = gettext_noop("A rejection needs a reason: the partner sees it.")
+MESSAGE_REQUIRED = gettext_noop(
+    "Say what information is needed: the contact receives this message."
+)
+NOT_A_REVIEWER = gettext_noop("Only a Microsoft reviewer can decide or take validation requests.")
+NOTHING_TO_ASSIGN = gettext_noop(
+    "This request is already %(state)s; there is nothing left to assign."
+)
+NOT_SAFE_TO_BULK_APPROVE = gettext_noop(
     "Not every eligibility check holds: open the request and decide it on its own."
 )
-NOT_STUCK = "This request is not stuck: the sweep takes it as usual; nothing to retry."
+NOT_STUCK = gettext_noop(
+    "This request is not stuck: the sweep takes it as usual; nothing to retry."
+)
 
 
 def _event(request, *, to_state, from_state="", actor=None, label="", note="", now=None):
@@ -111,24 +121,24 @@ def partner_validation_refusal(*, actor: User) -> Refusal | None:
     if problem:
         return problem
     if partner_holds_gcc(partner):
-        return Refusal(RefusalCode.PARTNER_ALREADY_GCC, ALREADY_QUALIFIED)
+        return Refusal(RefusalCode.PARTNER_ALREADY_GCC, _(ALREADY_QUALIFIED))
     if ValidationRequest.objects.filter(
         partner=partner, kind=RequestKind.PARTNER, status__in=OPEN_STATES
     ).exists():
-        return Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN)
+        return Refusal(RefusalCode.REQUEST_ALREADY_OPEN, _(ALREADY_OPEN))
     return None
 
 
-OPEN_REQUESTS_LIMIT = (
-    "Your organization has {count} customer GCC validation requests under review, the most it "
+OPEN_REQUESTS_LIMIT = gettext_noop(
+    "Your organization has %(count)s customer GCC validation requests under review, the most it "
     "may have at once. Wait for Microsoft's decisions before submitting more."
 )
-DAILY_CODES_LIMIT = (
-    "Your organization received {codes} validation codes in the last 24 hours and has {open} "
-    "requests under review: at most {limit} a day. Try again tomorrow."
+DAILY_CODES_LIMIT = gettext_noop(
+    "Your organization received %(codes)s validation codes in the last 24 hours and has %(open)s "
+    "requests under review: at most %(limit)s a day. Try again tomorrow."
 )
-CONTACT_LIMIT = (
-    "This contact was already named on {count} GCC validation requests in the last 24 hours; "
+CONTACT_LIMIT = gettext_noop(
+    "This contact was already named on %(count)s GCC validation requests in the last 24 hours; "
     "Microsoft does not email the same contact more often. Try again tomorrow or name another "
     "contact."
 )
@@ -146,14 +156,15 @@ def customer_request_limit(*, partner, contact_email: str, now: datetime) -> Ref
     ).count()
     if open_requests >= settings.GCC_VALIDATION_OPEN_REQUESTS_MAX:
         return Refusal(
-            RefusalCode.VALIDATION_LIMIT_REACHED, OPEN_REQUESTS_LIMIT.format(count=open_requests)
+            RefusalCode.VALIDATION_LIMIT_REACHED,
+            _(OPEN_REQUESTS_LIMIT) % {"count": open_requests},
         )
     codes = ValidationCode.objects.filter(request__partner=partner, created_at__gte=day_ago).count()
     limit = settings.GCC_VALIDATION_CODES_PER_DAY_MAX
     if codes + open_requests >= limit:
         return Refusal(
             RefusalCode.VALIDATION_LIMIT_REACHED,
-            DAILY_CODES_LIMIT.format(codes=codes, open=open_requests, limit=limit),
+            _(DAILY_CODES_LIMIT) % {"codes": codes, "open": open_requests, "limit": limit},
         )
     named = ValidationRequest.objects.filter(
         contact_email__iexact=contact_email.strip(), submitted_at__gte=day_ago
@@ -161,7 +172,7 @@ def customer_request_limit(*, partner, contact_email: str, now: datetime) -> Ref
     if named >= settings.GCC_VALIDATION_REQUESTS_PER_CONTACT_PER_DAY_MAX:
         return Refusal(
             RefusalCode.VALIDATION_LIMIT_REACHED,
-            CONTACT_LIMIT.format(count=named),
+            _(CONTACT_LIMIT) % {"count": named},
             field="contact_email",
         )
     return None
@@ -259,17 +270,19 @@ def partner_validation_submit(
         submission_key=submission_key,
         intake=intake,
         refusal=partner_validation_refusal(actor=actor),
-        conflict=Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN),
+        conflict=Refusal(RefusalCode.REQUEST_ALREADY_OPEN, _(ALREADY_OPEN)),
         resubmission_of=resubmission_of,
         now=now,
     )
 
 
-ALREADY_OPEN_FOR_DOMAIN = (
+ALREADY_OPEN_FOR_DOMAIN = gettext_noop(
     "A GCC validation request for this customer domain is already under review. "
     "Follow it instead of submitting another."
 )
-CUSTOMER_ALREADY_GCC = "This customer already holds the Government Community Cloud qualification."
+CUSTOMER_ALREADY_GCC = gettext_noop(
+    "This customer already holds the Government Community Cloud qualification."
+)
 
 
 def customer_validation_refusal(*, actor: User, customer=None) -> Refusal | None:
@@ -277,9 +290,9 @@ def customer_validation_refusal(*, actor: User, customer=None) -> Refusal | None
     if not permissions.allows(actor, Action.SUBMIT_CUSTOMER_VALIDATION):
         return permissions.role_refusal(Action.SUBMIT_CUSTOMER_VALIDATION)
     if not partner_holds_gcc(actor.partner):
-        return Refusal(RefusalCode.PARTNER_NOT_GCC, NOT_GCC_ENABLED)
+        return Refusal(RefusalCode.PARTNER_NOT_GCC, _(NOT_GCC_ENABLED))
     if customer is not None and customer_holds_gcc(customer):
-        return Refusal(RefusalCode.CUSTOMER_ALREADY_GCC, CUSTOMER_ALREADY_GCC)
+        return Refusal(RefusalCode.CUSTOMER_ALREADY_GCC, _(CUSTOMER_ALREADY_GCC))
     return None
 
 
@@ -305,7 +318,9 @@ def customer_validation_submit(
         submission_key=submission_key,
         intake=intake,
         refusal=customer_validation_refusal(actor=actor, customer=customer),
-        conflict=Refusal(RefusalCode.REQUEST_ALREADY_OPEN, ALREADY_OPEN_FOR_DOMAIN, field="domain"),
+        conflict=Refusal(
+            RefusalCode.REQUEST_ALREADY_OPEN, _(ALREADY_OPEN_FOR_DOMAIN), field="domain"
+        ),
         customer=customer,
         resubmission_of=resubmission_of,
         now=now,
@@ -314,14 +329,15 @@ def customer_validation_submit(
 
 # --- Resubmitting a rejected request ---------------------------------------------------------
 
-NOT_REJECTED = (
-    "Only a rejected request can be resubmitted: {reference} is {state}. Follow it from its page."
+NOT_REJECTED = gettext_noop(
+    "Only a rejected request can be resubmitted: %(reference)s is %(state)s. Follow it from its "
+    "page."
 )
-ALREADY_RESUBMITTED = (
-    "{reference} was already resubmitted as {newer}: follow that request, or resubmit it if it "
+ALREADY_RESUBMITTED = gettext_noop(
+    "%(reference)s was already resubmitted as %(newer)s: follow that request, or resubmit it if it "
     "is rejected too."
 )
-RESUBMISSION_MISMATCH = (
+RESUBMISSION_MISMATCH = gettext_noop(
     "A resubmission is for the same kind of request and the same customer as the request it "
     "corrects."
 )
@@ -349,15 +365,16 @@ def resubmission_refusal(
     if not permissions.allows(actor, action):
         return permissions.role_refusal(action)
     if earlier.partner_id != actor.partner_id:  # the views 404 first; a service call too
-        return Refusal(RefusalCode.RESUBMISSION_MISMATCH, RESUBMISSION_MISMATCH)
+        return Refusal(RefusalCode.RESUBMISSION_MISMATCH, _(RESUBMISSION_MISMATCH))
     if kind is not None and (
         kind != earlier.kind or getattr(customer, "pk", None) != earlier.customer_id
     ):
-        return Refusal(RefusalCode.RESUBMISSION_MISMATCH, RESUBMISSION_MISMATCH)
+        return Refusal(RefusalCode.RESUBMISSION_MISMATCH, _(RESUBMISSION_MISMATCH))
     if earlier.status != RequestState.REJECTED:
         state = RequestState(earlier.status).label.lower()
         return Refusal(
-            RefusalCode.NOT_REJECTED, NOT_REJECTED.format(reference=earlier.reference, state=state)
+            RefusalCode.NOT_REJECTED,
+            _(NOT_REJECTED) % {"reference": earlier.reference, "state": state},
         )
     try:
         newer = earlier.resubmitted_as  # read once (or selected with ``earlier``)
@@ -366,7 +383,7 @@ def resubmission_refusal(
     if newer is not None:
         return Refusal(
             RefusalCode.ALREADY_RESUBMITTED,
-            ALREADY_RESUBMITTED.format(reference=earlier.reference, newer=newer.reference),
+            _(ALREADY_RESUBMITTED) % {"reference": earlier.reference, "newer": newer.reference},
             about=newer,
         )
     return None
@@ -388,7 +405,9 @@ def _lock(request_id: int, *, from_states) -> ValidationRequest:
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.status not in from_states:
         label = RequestState(request.status).label.lower()
-        raise _already_decided(f"This request is already {label}; nothing was changed.")
+        raise _already_decided(
+            _("This request is already %(state)s; nothing was changed.") % {"state": label}
+        )
     return request
 
 
@@ -436,7 +455,7 @@ def validation_request_screen(*, request_id: int, now: datetime | None = None) -
         from_state=RequestState.SUBMITTED,
         to_state=RequestState.IN_REVIEW,
         label=SIMULATED_REVIEWER,
-        note="Review started; eligibility checklist recorded.",
+        note=gettext_noop("Review started; eligibility checklist recorded."),
         now=now,
     )
     return True
@@ -469,7 +488,7 @@ def _decide(
     ``actor`` is the reviewer deciding; None means no person (the simulated reviewer, or ops,
     named by ``actor_label`` on the timeline).
     """
-    label = RequestState(to_state).label
+    label = str(RequestState(to_state).label)
     request, before = _claim(
         request_id,
         from_states=from_states,
@@ -541,7 +560,7 @@ def validation_request_reject(
     """Reject, with the ``reason`` the partner sees."""
     reason = _decision_note(actor, reason)
     if not reason:
-        raise Refusal(RefusalCode.REASON_REQUIRED, REASON_REQUIRED, field="note")
+        raise Refusal(RefusalCode.REASON_REQUIRED, _(REASON_REQUIRED), field="note")
     now = now or timezone.now()
     return _decide(
         request_id=request_id,
@@ -570,7 +589,7 @@ def validation_request_request_info(
     """Ask the contact ``question``; the review clock stops until the answer."""
     question = _decision_note(actor, question)
     if not question:
-        raise Refusal(RefusalCode.QUESTION_REQUIRED, MESSAGE_REQUIRED, field="note")
+        raise Refusal(RefusalCode.QUESTION_REQUIRED, _(MESSAGE_REQUIRED), field="note")
     now = now or timezone.now()
     waiting = (RequestState.SUBMITTED, RequestState.IN_REVIEW)  # not already paused
     return _decide(
@@ -600,7 +619,7 @@ def _approval_note(request: ValidationRequest) -> str:
     if request.status != RequestState.APPROVED:
         return ""
     if request.kind == RequestKind.PARTNER:
-        return "Approved: Government_community_cloud granted."
+        return gettext_noop("Approved: Government_community_cloud granted.")
     code = request.validation_code
     return f"Approved: validation code {code.validation_id} ({code.max_creates} creates)."
 
@@ -611,13 +630,13 @@ def _resume_review(
     response = response.strip()
     if not response:
         raise Refusal(
-            RefusalCode.ANSWER_REQUIRED, "Write an answer for the reviewer.", field="response"
+            RefusalCode.ANSWER_REQUIRED, _("Write an answer for the reviewer."), field="response"
         )
     refuse_nul(response, field="response")
     now = now or timezone.now()
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.status != RequestState.INFO_REQUESTED:
-        raise _already_decided("This request is not waiting for information any more.")
+        raise _already_decided(_("This request is not waiting for information any more."))
     # The clock stopped when the question was asked; it resumes with the time that was left.
     remaining = max(request.due_at - (request.paused_at or now), timedelta(0))
     request.status = RequestState.IN_REVIEW
@@ -654,7 +673,7 @@ def validation_request_answer(
 ) -> ValidationRequest:
     """A partner user answers an information request; the paused review clock resumes."""
     permissions.require(actor, answer_action(request))
-    answered, _ = _resume_review(
+    answered, _event_row = _resume_review(
         request_id=request.pk, response=response, actor=actor, label="", now=now
     )
     return answered
@@ -662,7 +681,9 @@ def validation_request_answer(
 
 # The contact answers from the emailed link, without an account.
 ANSWER_LINK_SALT = "validation.info-answer"
-ANSWER_LINK_INVALID = "This answer link is not valid. Use the link in the latest email."
+ANSWER_LINK_INVALID = gettext_noop(
+    "This answer link is not valid. Use the link in the latest email."
+)
 
 
 def answer_link_token(request: ValidationRequest) -> str:
@@ -678,11 +699,11 @@ def validation_request_from_answer_token(token: str) -> ValidationRequest:
         payload = signing.loads(token, salt=ANSWER_LINK_SALT)
         request = ValidationRequest.objects.select_related("partner").get(uuid=payload["r"])
     except (signing.BadSignature, ValidationRequest.DoesNotExist, KeyError, ValueError) as exc:
-        raise Refusal(RefusalCode.LINK_INVALID, ANSWER_LINK_INVALID) from exc
+        raise Refusal(RefusalCode.LINK_INVALID, _(ANSWER_LINK_INVALID)) from exc
     asked = request.paused_at.isoformat() if request.paused_at else None
     if request.status != RequestState.INFO_REQUESTED or payload.get("q") != asked:
         raise Refusal(
-            RefusalCode.LINK_USED, "This question was already answered; nothing more is needed."
+            RefusalCode.LINK_USED, _("This question was already answered; nothing more is needed.")
         )
     return request
 
@@ -771,6 +792,7 @@ _SWEEP_READS = (
     "tenant_id",
     "contact_name",
     "contact_email",
+    "contact_language",
     "government_basis",
     "contract_reference",
     "entity_type",
@@ -791,7 +813,9 @@ def _batch_reads(requests: list[ValidationRequest], *, submitters: bool) -> None
     )
     users = {}
     if submitters:
-        users = User.objects.only("email").in_bulk({r.submitted_by_id for r in requests})
+        users = User.objects.only("email", "language").in_bulk(
+            {r.submitted_by_id for r in requests}
+        )
     for request in requests:
         request.partner = partners[request.partner_id]
         if submitters:
@@ -813,7 +837,7 @@ def _expect_updated(updated: int, requests: list) -> None:
 
 def _screen_batch(requests: list[ValidationRequest], *, now: datetime) -> dict[int, bool]:
     """``validation_request_screen`` for a batch of submitted requests (claimed, locked)."""
-    reason = "Review started; eligibility checklist recorded."
+    reason = gettext_noop("Review started; eligibility checklist recorded.")
     _batch_reads(requests, submitters=False)
     checklists = {}
     for request in requests:
@@ -884,13 +908,14 @@ def _decide_batch(requests: list[ValidationRequest], *, now: datetime) -> dict[i
         findings = request_findings(request)
         verdict = verdict_from(findings)
         request.checklist = [f.as_dict() for f in findings]
-        label = RequestState(verdict.decision).label
+        label = str(RequestState(verdict.decision).label)
         if verdict.decision == RequestState.APPROVED:
             note = ""  # the simulated reviewer approves without a note: the event says what
         else:
             note = _decision_note(None, verdict.note)
             if not note:
-                raise Refusal(*_NOTE_REQUIRED[verdict.decision], field="note")
+                code, message = _NOTE_REQUIRED[verdict.decision]
+                raise Refusal(code, _(message), field="note")
             setattr(request, _NOTE_FIELD[verdict.decision], note)
         notes[request.pk] = note
         request.status = verdict.decision
@@ -1003,7 +1028,7 @@ def sweep_reviews(*, now: datetime | None = None, batch_size: int = 50, exclude=
     that raises is retried by the next sweeps, then set aside as stuck, and never holds up the
     others.
     """
-    report, _ = _sweep(now=now or timezone.now(), batch_size=batch_size, exclude=exclude)
+    report, _more = _sweep(now=now or timezone.now(), batch_size=batch_size, exclude=exclude)
     return report
 
 
@@ -1044,7 +1069,7 @@ def validation_request_retry(*, request_id: int, actor: User) -> ValidationReque
     _require_reviewer(actor)
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if request.stuck_at is None:
-        raise Refusal(RefusalCode.NOT_STUCK, NOT_STUCK)
+        raise Refusal(RefusalCode.NOT_STUCK, _(NOT_STUCK))
     _save(
         request,
         sweep_reset(request),
@@ -1067,7 +1092,7 @@ def _notify(request: ValidationRequest, name: str, event: ValidationEvent) -> No
 
 def _require_reviewer(actor: User) -> None:
     if not actor.has_perm(DECIDE_PERMISSION):
-        raise Refusal(RefusalCode.NOT_A_REVIEWER, NOT_A_REVIEWER)
+        raise Refusal(RefusalCode.NOT_A_REVIEWER, _(NOT_A_REVIEWER))
 
 
 @transaction.atomic
@@ -1079,7 +1104,7 @@ def validation_request_assign(
     request = ValidationRequest.objects.select_for_update().get(pk=request_id)
     if not request.is_open:
         label = RequestState(request.status).label.lower()
-        raise _already_decided(NOTHING_TO_ASSIGN.format(state=label))
+        raise _already_decided(_(NOTHING_TO_ASSIGN) % {"state": label})
     if request.assigned_to_id == actor.pk:
         return request
     request.assigned_to = actor
@@ -1105,7 +1130,7 @@ def validation_requests_bulk_approve(
     requests = ValidationRequest.objects.select_related("partner", "partner__indirect_provider")
     for request in requests.filter(pk__in=list(request_ids)).order_by("pk"):
         if not all(finding.passed for finding in request_findings(request)):
-            outcome.skipped[request.pk] = NOT_SAFE_TO_BULK_APPROVE
+            outcome.skipped[request.pk] = _(NOT_SAFE_TO_BULK_APPROVE)
             continue
         try:
             validation_request_approve(
@@ -1127,7 +1152,7 @@ def validation_requests_bulk_reject(
     """Reject each open request with the same reason (the partners see it); skip decided ones."""
     _require_reviewer(actor)
     if not reason.strip():
-        raise Refusal(RefusalCode.REASON_REQUIRED, REASON_REQUIRED, field="note")
+        raise Refusal(RefusalCode.REASON_REQUIRED, _(REASON_REQUIRED), field="note")
     refuse_nul(reason, field="note")
     outcome = BulkOutcome()
     for pk in sorted(request_ids):

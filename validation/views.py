@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib.refusals import Refusal, RefusalCode
@@ -239,7 +240,7 @@ def request_answer(request, request_uuid):
                 return redirect("validation:detail", request_uuid=request_uuid)
             form.add_error(exc.field, exc.message)
         else:
-            messages.success(request, "Your answer was sent; the review resumes.")
+            messages.success(request, _("Your answer was sent; the review resumes."))
             return redirect("validation:detail", request_uuid=request_uuid)
     return render(
         request,

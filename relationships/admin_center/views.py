@@ -6,15 +6,17 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lib.refusals import Refusal, RefusalCode
 from lib.signin import SignInForm
 from relationships import services as relationships
 
 LINK_PROBLEMS = {  # the page's heading; its status is the refusal's (400, 410, 410)
-    RefusalCode.LINK_INVALID: "This link doesn't work",
-    RefusalCode.LINK_EXPIRED: "This invitation has expired",
-    RefusalCode.LINK_USED: "This invitation was already answered",
+    RefusalCode.LINK_INVALID: gettext_lazy("This link doesn't work"),
+    RefusalCode.LINK_EXPIRED: gettext_lazy("This invitation has expired"),
+    RefusalCode.LINK_USED: gettext_lazy("This invitation was already answered"),
 }
 DECISIONS = {
     "accept": relationships.relationship_request_accept,
@@ -26,7 +28,7 @@ def _not_customer_admin(request, relationship_request=None):
     return render(
         request,
         "relationships/admin_center/not_allowed.html",
-        {"message": relationships.NOT_CUSTOMER_ADMIN, "rr": relationship_request},
+        {"message": _(relationships.NOT_CUSTOMER_ADMIN), "rr": relationship_request},
         status=403,
     )
 
@@ -77,7 +79,7 @@ def invitation(request, token):
     if request.method == "POST":
         answer = DECISIONS.get(request.POST.get("decision", ""))
         if answer is None:
-            context["error"] = "Choose Accept or Decline."
+            context["error"] = _("Choose Accept or Decline.")
             return render(
                 request, "relationships/admin_center/invitation.html", context, status=400
             )
@@ -132,7 +134,7 @@ def partner_remove(request, partner_tenant_id):
             if exc.code == RefusalCode.NOT_CUSTOMER_ADMIN:
                 return _not_customer_admin(request)
             raise Http404(exc.message) from exc  # removed meanwhile: NOT_YOUR_PARTNER
-        messages.success(request, relationships.PARTNER_REMOVED.format(partner=partner.name))
+        messages.success(request, _(relationships.PARTNER_REMOVED).format(partner=partner.name))
         return redirect("admin_center:home")
     return render(
         request,

@@ -30,7 +30,7 @@ def global_admin(seller):
     return UserFactory(partner=seller.partner, role=Role.GLOBAL_ADMIN)
 
 
-def shown(moment, fmt="M j, Y H:i T") -> str:
+def shown(moment, fmt="DATETIME_FORMAT") -> str:
     """A moment as the page shows it (in the portal's time zone, US Eastern)."""
     return date_filter(timezone.localtime(moment), fmt)
 

@@ -200,7 +200,7 @@ class Person:
 
     def menu(self, menu: str, item: str) -> None:
         """Open a navigation bar menu and choose an item, as with a mouse."""
-        nav = self.page.get_by_role("navigation", name="Partner workspace")
+        nav = self.page.locator("nav.portal-navbar")  # named in the reader's language
         nav.get_by_role("button", name=menu).click()
         nav.get_by_role("link", name=item).click()
 

@@ -202,4 +202,4 @@ class TestOrderAndSubscriptionPages:
         with django_assert_max_num_queries(14):
             page = client.get(reverse("orders:detail", args=[gcc_customer.uuid, order.uuid]))
         html = page.content.decode()
-        assert OrderStatus.COMPLETED.label in html and G3 in html and "Active, from" in html
+        assert str(OrderStatus.COMPLETED.label) in html and G3 in html and "Active, from" in html

@@ -333,6 +333,17 @@ def check_logout(client: Client, w: World, pattern: UrlPattern):
     assert response["Location"] == resolve_url(settings.LOGOUT_REDIRECT_URL)
 
 
+def check_set_language(client: Client, w: World, pattern: UrlPattern):
+    """Anyone may pick a language (a cookie); it changes nobody's profile but the signer's."""
+    path = build_path(pattern)
+    assert client.get(path).status_code == 405  # a POST from the switcher
+    response = client.post(path, {"language": "es", "next": "/help/eligibility/"})
+    assert response.status_code == 302 and response["Location"] == "/help/eligibility/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    off_site = client.post(path, {"language": "es", "next": "https://evil.test/"})
+    assert off_site["Location"] == "/"
+
+
 def check_passkey_ceremony(client: Client, w: World, pattern: UrlPattern):
     """django-otp-webauthn's JSON endpoints: nothing for someone not signed in (passwordless
     sign-in is off; registering needs an account), whatever the method."""
@@ -361,6 +372,9 @@ TABLE: dict[str, Page] = {
     ),
     "login": Page(PUBLIC, public_check=check_login, reason="the sign-in page itself"),
     "logout": Page(PUBLIC, public_check=check_logout, reason="signing out (POST) needs no account"),
+    "set_language": Page(
+        PUBLIC, public_check=check_set_language, reason="the language switcher, signed in or not"
+    ),
     "password_reset": Page(
         PUBLIC, public_check=check_password_reset, reason="asking for a reset link: forgot it"
     ),
@@ -1501,6 +1515,7 @@ def test_admin_positive_control_ops_gets_in(client, world, pattern):
 
 OPEN_AT_ENROLMENT = {
     "logout",
+    "set_language",
     "two_step",
     "security:enrol",
     "security:authenticator",

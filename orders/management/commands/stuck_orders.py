@@ -49,7 +49,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Stuck orders: {len(orders)}")
         for order in orders:
-            since = date_format(timezone.localtime(order.stuck_at), "M j, Y g:i A T")
+            since = date_format(timezone.localtime(order.stuck_at), "DATETIME_FORMAT")
             self.stdout.write(
                 f"  {order.reference}  {order.customer.company_name}  stuck since {since} "
                 f"after {order.sweep_attempts} attempts: {order.sweep_error}"

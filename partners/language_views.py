@@ -1,0 +1,18 @@
+"""The language switcher's target: Django's ``set_language`` (the cookie, then back to the
+page), and for a signed-in user the choice kept on the profile (lib/i18n.py reads it)."""
+
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from lib.i18n import supported
+
+from . import services
+
+
+@require_POST
+def language_set(request):
+    response = set_language(request)
+    language = supported(request.POST.get("language"))
+    if language and request.user.is_authenticated:
+        services.user_language_set(user=request.user, language=language)
+    return response
