@@ -18,7 +18,7 @@ from partners.models import Role
 from validation import services
 
 from ..emails import send_recorded
-from ..factories import UserFactory, customer_request_data, gcc_partner
+from ..factories import PASSWORD, UserFactory, customer_request_data, gcc_partner
 
 pytestmark = pytest.mark.django_db
 SET_LANGUAGE = reverse("set_language")
@@ -81,6 +81,20 @@ class TestChoosing:
         page = client.get(reverse("customers:list"), HTTP_ACCEPT_LANGUAGE="en-US")
         html = page.content.decode()
         assert '<html lang="es">' in html and spanish("Add customer") in html
+
+    def test_a_choice_made_before_sign_in_is_kept_on_a_profile_without_one(self, client, seller):
+        client.post(SET_LANGUAGE, {"language": "es", "next": reverse("login")})
+        client.post(reverse("login"), {"username": seller.username, "password": PASSWORD})
+        seller.refresh_from_db()
+        assert seller.language == "es"  # so its emails are in Spanish too
+        # A profile that has a language keeps it: the switcher changes it, not the cookie.
+        client.post(reverse("logout"))
+        client.post(SET_LANGUAGE, {"language": "en", "next": reverse("login")})
+        client.post(reverse("login"), {"username": seller.username, "password": PASSWORD})
+        seller.refresh_from_db()
+        assert seller.language == "es"
+        page = client.get(reverse("customers:list"))
+        assert '<html lang="es">' in page.content.decode()
 
     def test_an_unknown_language_changes_nothing(self, client_for, seller):
         client_for(seller).post(SET_LANGUAGE, {"language": "xx", "next": "/"})
