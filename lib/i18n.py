@@ -25,9 +25,14 @@ def supported(code: str | None) -> str | None:
         return None
 
 
+def profile_language(user) -> str | None:
+    """The language on ``user``'s profile (partners.User.language), if one is set."""
+    return supported(getattr(user, "language", ""))
+
+
 def language_of(user) -> str:
     """The language to write to ``user`` in (emails): the profile's, else the default."""
-    return supported(getattr(user, "language", "")) or settings.LANGUAGE_CODE
+    return profile_language(user) or settings.LANGUAGE_CODE
 
 
 class LanguageMiddleware:
@@ -44,7 +49,7 @@ class LanguageMiddleware:
         elif path not in SESSIONLESS_PATHS:  # the probes never read the session
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
-                language = supported(getattr(user, "language", ""))
+                language = profile_language(user)
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -23,8 +23,7 @@ def keep_language_chosen_before_sign_in(sender, request, user, **kwargs):
     """``user_logged_in``'s receiver (partners/apps.py): a language picked with the switcher
     before signing in becomes the profile's, unless the profile already has one (then it
     wins, as everywhere after sign-in); emails follow it too."""
-    if request is None or user.language:
-        return
-    language = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
-    if language:
-        services.user_language_set(user=user, language=language)
+    if request is not None:
+        chosen = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        if chosen:
+            services.user_language_set(user=user, language=chosen, unless_set=True)

@@ -169,8 +169,11 @@ def gcc_qualification_grant(*, partner: Partner, granted_by_request=None, now=No
     )
 
 
-def user_language_set(*, user: User, language: str) -> None:
-    """Keep ``language`` (one of settings.LANGUAGES) as the user's: pages and emails use it."""
+def user_language_set(*, user: User, language: str, unless_set: bool = False) -> None:
+    """Keep ``language`` (one of settings.LANGUAGES) as the user's: pages and emails use it.
+    ``unless_set``: only for a profile with none yet (a choice made before signing in)."""
+    if unless_set and user.language:
+        return
     if user.language != language:
         user.language = language
         User.objects.filter(pk=user.pk).update(language=language)
