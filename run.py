@@ -198,7 +198,16 @@ def serve(args) -> int:
 
 
 def test(pytest_args: list[str]) -> int:
+    """pytest, spread over up to four processes (pytest-xdist; tests/parallel.py gives each its
+    own database, broker and folder); in one process when paths, ``-n`` or the soak or proxy
+    suites (measured load on one process set) are asked for."""
     ensure_venv("dev")
+    workers = min(os.cpu_count() or 1, 4)
+    marker = pytest_args[pytest_args.index("-m") + 1] if "-m" in pytest_args[:-1] else ""
+    chosen = any(a.startswith(("-n", "--numprocesses", "tests")) for a in pytest_args)
+    serial = chosen or "soak" in marker or "proxy" in marker or "--collect-only" in pytest_args
+    if workers > 1 and not serial:
+        pytest_args = ["-n", str(workers), *pytest_args]
     return subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 
