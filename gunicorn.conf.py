@@ -1,5 +1,5 @@
 """gunicorn's settings for every way the portal is served (gunicorn reads ./gunicorn.conf.py
-from its working directory: the image, docker-compose.yml, the README's commands, CI's proxy
+from its working directory: the image, docker-compose.yml, docs/deployment.md's commands, CI's proxy
 suite). Command-line flags still win.
 
 A request line may be up to 8,190 bytes (gunicorn's most; its default is 4,094), so a /v1/

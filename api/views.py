@@ -1,6 +1,6 @@
-"""The /v1/ endpoints (reference partner-center-api.md). Thin: parse the input, call the
-services and selectors the web UI calls, shape the answer with the serializers; refusals
-become the reference's error bodies."""
+"""The /v1/ endpoints (reference: docs/reference/partner-center-api.md). Thin: parse the
+input, call the services and selectors the web UI calls, shape the answer with the
+serializers; refusals become the reference's error bodies."""
 
 from uuid import UUID
 

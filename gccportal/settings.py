@@ -225,7 +225,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Accept-Language (or the switcher's cookie) picks one; after it, the user's profile does
 # (lib/i18n.py). /v1/ always answers in English, as Partner Center's API does. The catalogs are
 # locale/<lang>/LC_MESSAGES/django.po, compiled to the committed .mo by `python3 run.py
-# compilemessages` (no system gettext needed); README "Languages" says how to add one.
+# messages compile` (no system gettext needed); docs/i18n.md says how to add one.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -2,11 +2,11 @@
 used by the pages (to show an offer disabled with its reason), by the order service (to
 refuse a forged post) and by the API.
 
-Partner Center's special-segment purchase rules (gcc-domain.md section 10): a GCC offer needs
-a GCC-qualified customer and a partner holding Government_community_cloud (an indirect
-reseller's indirect provider); a GCC customer is sold GCC offers only; a commercial customer is
-never sold a GCC offer. Dynamics 365, EMS and Power BI government offers use the same GCC
-validation: a customer validated for Office 365 GCC needs no other.
+Partner Center's special-segment purchase rules (docs/reference/gcc-domain.md section 10): a
+GCC offer needs a GCC-qualified customer and a partner holding Government_community_cloud (an
+indirect reseller's indirect provider); a GCC customer is sold GCC offers only; a commercial
+customer is never sold a GCC offer. Dynamics 365, EMS and Power BI government offers use the
+same GCC validation: a customer validated for Office 365 GCC needs no other.
 """
 
 from dataclasses import dataclass, field

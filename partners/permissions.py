@@ -1,4 +1,4 @@
-"""The portal's permission matrix (gcc-domain.md section 3): which role may do what.
+"""The portal's permission matrix (docs/reference/gcc-domain.md section 3): which role may do what.
 
 Services call ``require`` before they change anything; pages check it first with
 ``partners.decorators.role_required``; templates only ask ``allows`` to decide which buttons to

@@ -1,5 +1,5 @@
-"""Reseller relationship requests (gcc-domain.md section 8): the invitation a partner emails an
-existing customer, and the customer admin's answer.
+"""Reseller relationship requests (docs/reference/gcc-domain.md section 8): the invitation a
+partner emails an existing customer, and the customer admin's answer.
 
 Every rule lives here, once. The link carries a signed token (the request's uuid and the
 partner's id), so it cannot be forged or pointed at another partner. A request is answered

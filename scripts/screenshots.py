@@ -2,9 +2,17 @@
 
     .venv/bin/python scripts/screenshots.py [--base-url http://127.0.0.1:8000] [--out DIR]
                                             [--language es]
+    .venv/bin/python scripts/screenshots.py --docs [--base-url ...]
 
 Needs a running portal with the demo data (python3 run.py) and Debian's Chromium
-(/usr/bin/chromium). Pages and logins are listed in PAGES below; output is PNG files.
+(/usr/bin/chromium). Pages and logins are listed in PAGES below; output is PNG files, whole
+pages, in artifacts/screenshots/ (not in git).
+
+``--docs`` takes the few pages in DOCS_PAGES instead, as the first screen a reader sees (a
+1280 x 800 viewport, not the whole page), into docs/screenshots/ (committed, shown by the
+README and docs/): run it after a change to those pages and commit the PNGs. With Pillow
+installed they are also reduced to a 256-colour palette (smaller files); without it they are
+saved as Chromium writes them.
 """
 
 import argparse
@@ -72,6 +80,29 @@ PAGES = [
 ]
 
 
+# The committed screenshots (--docs): (login or None, path, file name under docs/screenshots/).
+DOCS_PAGES = [
+    ("sales@tailspin.test", "/", "home"),
+    ("sales@tailspin.test", "/customers/", "customers"),
+    ("sales@tailspin.test", "/customers/new/", "add-customer"),
+    ("admin@contoso.test", "/validation/partner/new/", "partner-validation-form"),
+    ("reviewer@microsoft.test", "/admin/validation/validationrequest/", "admin-queue"),
+    (None, "/v1/docs/", "api-docs"),
+]
+DOCS_VIEWPORT = {"width": 1280, "height": 800}
+
+
+def optimise(path: Path) -> None:
+    """Re-save ``path`` with a 256-colour palette, if Pillow is installed (else leave it)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        reduced = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    reduced.save(path, optimize=True)
+
+
 def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.locator("#id_username").fill(username)  # by id: the labels are in the page's language
@@ -83,25 +114,33 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
-    parser.add_argument("--out", default="artifacts/screenshots")
+    parser.add_argument("--out", help="default: artifacts/screenshots, or docs/screenshots")
+    parser.add_argument(
+        "--docs", action="store_true", help="the README's and docs' screenshots (DOCS_PAGES)"
+    )
     parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--language", default="en", help="the browser's Accept-Language")
     args = parser.parse_args()
-    out = Path(args.out)
+    pages = DOCS_PAGES if args.docs else PAGES
+    out = Path(args.out or ("docs/screenshots" if args.docs else "artifacts/screenshots"))
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for login, path, name in PAGES:
+        for login, path, name in pages:
             context = browser.new_context(
-                viewport={"width": 1280, "height": 900},
+                viewport=DOCS_VIEWPORT if args.docs else {"width": 1280, "height": 900},
                 extra_http_headers={"Accept-Language": args.language},
             )
             page = context.new_page()
             if login:
                 sign_in(page, args.base_url, login, args.password)
             page.goto(f"{args.base_url}{path}")
-            page.screenshot(path=out / f"{name}.png", full_page=True)
-            print(out / f"{name}.png")
+            page.wait_for_load_state("networkidle")  # htmx parts (the bell) loaded
+            page.screenshot(path=out / f"{name}.png", full_page=not args.docs)
+            if args.docs:
+                optimise(out / f"{name}.png")
+            size = (out / f"{name}.png").stat().st_size
+            print(f"{out / f'{name}.png'}  {size // 1024} KB")
             context.close()
         browser.close()
 

@@ -1,4 +1,4 @@
-"""The eligibility rules (gcc-domain.md sections 4 and 9), each written once.
+"""The eligibility rules (docs/reference/gcc-domain.md sections 4 and 9), each written once.
 
 The submit service refuses a form with them; the simulated reviewer applies them again at
 review time as its checklist, since a partner's standing can change while a request waits.

@@ -58,7 +58,8 @@ class GovernmentBasis(models.TextChoices):
 
 
 class EntityType(models.TextChoices):
-    """The customer's eligibility basis (gcc-domain.md section 9): A = government, B = data."""
+    """The customer's eligibility basis (docs/reference/gcc-domain.md section 9): A = government,
+    B = data."""
 
     FEDERAL = "federal", gettext_lazy("US federal agency, bureau, office or department")
     STATE_LOCAL = (

@@ -3,7 +3,7 @@
 #
 # In docker-compose.yml the nginx image runs this at start (mounted in /docker-entrypoint.d/):
 # the pair is kept in the proxy-tls volume (/etc/nginx/tls), so it is made once. For a real
-# certificate, mount yours there as cert.pem and key.pem (see README, Docker compose): this
+# certificate, mount yours there as cert.pem and key.pem (see docs/deployment.md, TLS): this
 # script then leaves it alone. The CI test (tests/deploy/) makes its pair with it too.
 #
 #   self-signed-cert.sh [DIR]   DIR defaults to $GCC_PROXY_TLS_DIR, else /etc/nginx/tls;

@@ -1,4 +1,4 @@
-"""The permission matrix is gcc-domain.md section 3, cell for cell."""
+"""The permission matrix is docs/reference/gcc-domain.md section 3, cell for cell."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -18,8 +18,8 @@ ADMIN, SALES, HELPDESK, GLOBAL = (
     Role.GLOBAL_ADMIN,
 )
 
-# gcc-domain.md section 3, "[sim] Permission matrix for our portal", in the same column
-# order: admin agent | sales agent | helpdesk agent | global admin.
+# docs/reference/gcc-domain.md section 3, "[sim] Permission matrix for our portal", in the same
+# column order: admin agent | sales agent | helpdesk agent | global admin.
 EXPECTED: dict[Action, dict[Role, bool]] = {
     # view organization profile, reseller qualifications
     Action.VIEW_PROFILE: {ADMIN: Y, SALES: Y, HELPDESK: Y, GLOBAL: Y},
