@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from lib.refusals import Refusal
+from lib.templatetags.portal import ControlError
 from partners import factors
 from partners.decorators import partner_user_required, step_up_redirect
 
@@ -30,27 +31,41 @@ PAGE_TEXTS = (
 def token_list(request):
     new_token = None
     errors = {}
+    name = ""
     expiry = str(services.DEFAULT_EXPIRY_DAYS)
     if request.method == "POST" and factors.step_up_needed(request):
         return step_up_redirect(request, request.path)
     if request.method == "POST":
         expiry = request.POST.get("expires_in_days", expiry)
+        name = request.POST.get("name", "")
         try:
             created = services.api_token_create(
                 actor=request.user,
-                name=request.POST.get("name", ""),
+                name=name,
                 expires_in_days=services.expiry_days_from_form(expiry),
             )
         except Refusal as exc:
             errors[exc.field or "name"] = _(exc.message)
         else:
             new_token = created  # shown once, on this response only
+            name = ""
+    # The page's error summary links each error to its control (the template's ids).
+    summary = [
+        ControlError(control_id, label, errors[field])
+        for field, control_id, label in (
+            ("name", "id_name", _("Name")),
+            ("expires_in_days", "id_expires_in_days", _("Expires")),
+        )
+        if field in errors
+    ]
     return render(
         request,
         "api/token_list.html",
         {
             "tokens": services.api_token_list(actor=request.user),
             "new_token": new_token,
+            "errors": summary,
+            "name": name,
             "name_error": errors.get("name"),
             "expiry_error": errors.get("expires_in_days"),
             "expiry_options": [

@@ -62,7 +62,13 @@ class SignInForm(_NameLengthChecked, AuthenticationForm):
 
 
 class ReviewerSignInForm(_NameLengthChecked, AdminAuthenticationForm):
-    pass
+    def full_clean(self):
+        """A field in error is described by its message (templates/admin/login.html gives it
+        the id ``<name>-error``), so a screen reader says it with the field."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{name}-error"
 
 
 # --- Device cookies -------------------------------------------------------------------------

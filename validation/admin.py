@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from lib.refusals import Refusal
+from lib.templatetags.portal import ControlError
 from ops.audit import AuditedAdmin
 from partners import factors
 from partners.decorators import step_up_redirect
@@ -51,6 +52,10 @@ DECISIONS = {
         question=note, **kw
     ),
 }
+# A decision refused for its note (a rejection without a reason...): what the decision page
+# shows after the redirect, beside the note field and in its error summary. In the session,
+# one at a time: {"pk": ..., "message": ..., "note": ...}.
+DECISION_ERROR = "validation_decision_error"
 
 
 class ValidationEventInline(admin.TabularInline):
@@ -185,7 +190,7 @@ class ValidationRequestAdmin(AuditedAdmin):
     COMMON_FIELDS = [
         "kind",
         "partner",
-        "submitted_by",
+        "submitted_by_text",
         "organization_name",
         "tenant_id",
         ("address_line", "city", "state", "postal_code"),
@@ -194,7 +199,7 @@ class ValidationRequestAdmin(AuditedAdmin):
     KIND_FIELDS = {
         RequestKind.PARTNER: ["government_basis_display", "contract_reference", "attested"],
         RequestKind.CUSTOMER: [
-            "customer",
+            "customer_text",
             "domain",
             ("entity_type", "jurisdiction"),
             "regulated_data_display",
@@ -207,7 +212,7 @@ class ValidationRequestAdmin(AuditedAdmin):
         "status",
         "resubmission_chain",
         ("submitted_at", "due_at", "screened_at"),
-        ("assigned_to", "assigned_at"),
+        ("assigned_to_text", "assigned_at"),
         "info_request_message",
         "info_response",
         ("decided_at", "decided_by_display"),
@@ -266,8 +271,25 @@ class ValidationRequestAdmin(AuditedAdmin):
             "decided_by_display",
             "resubmission_chain",
             "evidence_documents",
+            "customer_text",
+            "submitted_by_text",
+            "assigned_to_text",
         ]
         return [f.name for f in self.model._meta.fields] + displays
+
+    # Reviewers may not open the admin's customer and user pages: a read-only foreign key would
+    # be a link to a 403 there, so these show as text.
+    @admin.display(description=gettext_lazy("customer"))
+    def customer_text(self, vr):
+        return str(vr.customer) if vr.customer_id else "—"
+
+    @admin.display(description=gettext_lazy("submitted by"))
+    def submitted_by_text(self, vr):
+        return str(vr.submitted_by) if vr.submitted_by_id else "—"
+
+    @admin.display(description=gettext_lazy("assigned reviewer"))
+    def assigned_to_text(self, vr):
+        return str(vr.assigned_to) if vr.assigned_to_id else "—"
 
     @admin.display(description=gettext_lazy("documents"))
     def evidence_documents(self, vr):
@@ -457,8 +479,14 @@ class ValidationRequestAdmin(AuditedAdmin):
             return super().change_view(request, object_id, form_url, extra_context)
         earlier, earlier_count = selectors.validation_requests_same_tenant(request=vr)
         may_decide = self.has_decide_permission(request) and vr.is_open
+        refused = request.session.pop(DECISION_ERROR, None)
+        if not (refused and refused.get("pk") == vr.pk and may_decide):
+            refused = None
         extra_context = (extra_context or {}) | {
             "vr": vr,
+            "decision_error": refused
+            and ControlError("id_note", _("Reason or question"), refused["message"]),
+            "decision_note": refused["note"] if refused else "",
             "can_decide": may_decide,
             "can_assign": may_decide and vr.assigned_to_id != request.user.pk,
             "decide_url": reverse("admin:validation_validationrequest_decide", args=[vr.pk]),
@@ -495,7 +523,15 @@ class ValidationRequestAdmin(AuditedAdmin):
                 expected_states=[expected] if expected else None,
             )
         except Refusal as exc:
-            self.message_user(request, exc.message, messages.ERROR)
+            if exc.field == "note":
+                # Said at the note field, and in the page's error summary.
+                request.session[DECISION_ERROR] = {
+                    "pk": pk,
+                    "message": str(exc.message),
+                    "note": request.POST.get("note", ""),
+                }
+            else:
+                self.message_user(request, exc.message, messages.ERROR)
         else:
             label = RequestState(decision).label.lower()
             self.message_user(
@@ -648,7 +684,8 @@ class ValidationRequestAdmin(AuditedAdmin):
             "open_states": OPEN_STATES,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             "reason": request.POST.get("reason", ""),
-            "error": error,
+            "reason_error": error
+            and ControlError("id_reason", _("Reason shown to the partners"), error),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(

@@ -70,6 +70,50 @@ _FORM_CONTROL_PROBLEMS_JS = """
 """
 
 
+# A page whose form has errors says so first: a summary announced (role="alert") at the top,
+# a link from it to each field in error, and "Error:" at the start of the title (WCAG 3.3.1).
+_ERROR_SUMMARY_PROBLEMS_JS = """
+() => {
+  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  const invalid = [...document.querySelectorAll(
+    "main [aria-invalid=true], main .is-invalid, #content [aria-invalid=true]")]
+    .filter((el) => visible(el) && el.matches("input, select, textarea"));
+  if (!invalid.length) return [];
+  const problems = [];
+  const summary = document.getElementById("error-summary");
+  if (!summary || summary.getAttribute("role") !== "alert") {
+    problems.push("form errors without an error summary (#error-summary, role=alert)");
+  } else {
+    for (const el of invalid) {
+      const ids = el.name ? [...document.getElementsByName(el.name)].map((e) => e.id) : [el.id];
+      const linked = ids.filter(Boolean).some((id) => summary.querySelector(
+        `a[href="#${CSS.escape(id)}"]`));
+      if (!linked) problems.push(`error summary has no link to #${el.id || el.name}`);
+    }
+  }
+  if (!document.title.startsWith("Error:")) {
+    problems.push(`form errors, but the title does not start with "Error:": ${document.title}`);
+  }
+  return problems;
+}
+"""
+
+# At 640 px (1280 px at 200% zoom) nothing but a table in its own scrolling wrapper may be
+# wider than the window (WCAG 1.4.10 Reflow).
+_SIDEWAYS_SCROLL_JS = """
+() => {
+  const root = document.documentElement;
+  if (root.scrollWidth <= root.clientWidth + 1) return [];
+  const wide = [...document.querySelectorAll("body *")].filter((el) => {
+    const box = el.getBoundingClientRect();
+    return box.right > root.clientWidth + 1 && box.width > 0;
+  }).slice(0, 3).map((el) => el.outerHTML.slice(0, 120));
+  return [`the page scrolls sideways at ${root.clientWidth} px ` +
+    `(${root.scrollWidth} px wide): ${wide.join(" | ")}`];
+}
+"""
+
+
 @dataclass
 class AxeLedger:
     """What the session audited, for the summary at the end: page states by URL pattern."""
@@ -93,6 +137,18 @@ class AxeLedger:
             lines.append(f"axe-core moderate/minor findings (reported, not failing): {found}")
         return "\n".join(lines)
 
+    @classmethod
+    def merged(cls, paths) -> "AxeLedger":
+        """The ledgers ``write`` left, one per process, as one."""
+        ledger = cls()
+        for path in paths:
+            report = json.loads(path.read_text())
+            ledger.audits += report["audits"]
+            for url, names in report["pages"].items():
+                ledger.pages.setdefault(url, set()).update(names)
+            ledger.minor.update(report["moderate_or_minor"])
+        return ledger
+
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         report = {
@@ -104,6 +160,26 @@ class AxeLedger:
 
 
 LEDGER = AxeLedger()
+
+
+def audit(page: Page) -> list[str]:
+    """What is wrong with the page as shown, for a person using a screen reader, a keyboard or
+    200% zoom: axe-core's serious and critical violations (moderate and minor are counted in
+    the ledger), unlabelled or unannounced form controls, a form's errors without their summary,
+    and content wider than the window (sideways scrolling)."""
+    problems = []
+    for violation in _axe.run(page).response["violations"]:
+        if violation["impact"] in BLOCKING_IMPACTS:
+            nodes = "; ".join(" ".join(map(str, n["target"])) for n in violation["nodes"])
+            problems.append(
+                f"axe {violation['id']} ({violation['impact']}): {violation['help']} — {nodes}"
+            )
+        else:
+            LEDGER.minor[violation["id"]] += 1
+    problems += page.evaluate(_FORM_CONTROL_PROBLEMS_JS)
+    problems += page.evaluate(_ERROR_SUMMARY_PROBLEMS_JS)
+    problems += page.evaluate(_SIDEWAYS_SCROLL_JS)
+    return problems
 
 
 def normalized_path(url: str) -> str:
@@ -172,20 +248,8 @@ class Person:
         page.wait_for_load_state("load")
         shot = f"{self.label}-{name}" if self.label else name
         page.screenshot(path=self.scenario.next_shot(shot), full_page=True)
-        where = f"{name} ({page.url})"
-        blocking = []
-        for violation in _axe.run(page).response["violations"]:
-            if violation["impact"] in BLOCKING_IMPACTS:
-                nodes = "; ".join(" ".join(map(str, n["target"])) for n in violation["nodes"])
-                blocking.append(
-                    f"  {violation['id']} ({violation['impact']}): {violation['help']}\n"
-                    f"    nodes: {nodes}"
-                )
-            else:
-                LEDGER.minor[violation["id"]] += 1
-        assert not blocking, f"axe-core violations on {where}:\n" + "\n".join(blocking)
-        problems = page.evaluate(_FORM_CONTROL_PROBLEMS_JS)
-        assert not problems, f"form controls on {where}:\n  " + "\n  ".join(problems)
+        problems = audit(page)
+        assert not problems, f"{name} ({page.url}):\n  " + "\n  ".join(problems)
         LEDGER.record(page.url, name)
         self.unchecked = None
         return page

@@ -17,7 +17,7 @@ from partners.models import Role
 
 from ..emails import send_recorded
 from ..factories import PASSWORD, UserFactory, gcc_partner
-from .browser import exactly
+from .browser import exactly, expect_error_next_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -99,7 +99,9 @@ def test_an_authenticator_app_is_enrolled_and_signs_in_with_a_code_and_a_recover
     page.get_by_label(exactly("Code from the app")).fill("000000")
     page.get_by_role("button", name="Turn on").click()
     pat.check("authenticator-wrong-code")
-    expect(page.get_by_text("That code didn't match")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary")).to_contain_text("That code didn't match")
+    expect_error_next_to(page.get_by_label(exactly("Code from the app")), "That code didn't match")
     page.get_by_label(exactly("Code from the app")).fill(code(secret))
     page.get_by_role("button", name="Turn on").click()
     pat.check("recovery-codes")
