@@ -146,3 +146,15 @@ def evidence_documents_field() -> MultipleFileField:
         help_text=gettext_lazy("PDF, PNG or JPEG; at most 5 files of 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
+
+
+class ErrorsDescribeTheirFields:
+    """For forms a template renders by hand: after validation, each field in error is
+    described by its message (``aria-describedby="<control id>-error"``), so a screen reader
+    says it with the field. The template gives the message that id."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"

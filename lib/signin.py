@@ -36,6 +36,8 @@ from django.db.models import Count, Max
 from django.shortcuts import render
 from django.utils import timezone
 
+from .formfields import ErrorsDescribeTheirFields
+
 DEVICE_COOKIE = "gcc_device"
 DEVICE_SALT = "lib.signin.device-cookie"
 DEVICES_PER_BROWSER = 5  # users remembered by one browser (shared desks)
@@ -61,14 +63,8 @@ class SignInForm(_NameLengthChecked, AuthenticationForm):
     pass
 
 
-class ReviewerSignInForm(_NameLengthChecked, AdminAuthenticationForm):
-    def full_clean(self):
-        """A field in error is described by its message (templates/admin/login.html gives it
-        the id ``<name>-error``), so a screen reader says it with the field."""
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-describedby"] = f"{name}-error"
+class ReviewerSignInForm(ErrorsDescribeTheirFields, _NameLengthChecked, AdminAuthenticationForm):
+    """templates/admin/login.html renders its fields by hand."""
 
 
 # --- Device cookies -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from customers.services import CustomerDetails
 from lib.ascii import is_whole_number
 from lib.formfields import (
     ChoiceByIdField,
+    ErrorsDescribeTheirFields,
     InitialDomainPrefixField,
     WholeNumberField,
     phone_field,
@@ -163,7 +164,7 @@ class CustomerAccountForm(forms.Form):
 MAX_FIELD_QUANTITY = 1_000_000  # far above any offer's bound; the service names the real one
 
 
-class CartForm(forms.Form):
+class CartForm(ErrorsDescribeTheirFields, forms.Form):
     """A quantity per offer on sale. Offers that can't be ordered are shown disabled in the
     page only: a forged post still reaches the order service, which refuses it with the reason.
     """

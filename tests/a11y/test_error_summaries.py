@@ -460,3 +460,30 @@ def test_admin_center_sign_in(client, seller):
     response = client.post(path, {"username": customer_admin.username, "password": "wrong"})
     assert response.status_code == 400
     assert_summary(response)
+
+
+def test_a_forged_term_is_linked_and_described_at_its_select(client_for, seller):
+    """The catalog renders its term and billing selects by hand: the error is the select's
+    accessible description (aria-describedby), as for the quantity."""
+    customer = managed_customer(seller.partner, gcc=True, company_name="County of Lincoln")
+    client = client_for(seller)
+    url = reverse("orders:create", args=[customer.uuid])
+    key = client.get(url).context["form"]["submission_key"].value()
+    offer = _offer(G3)
+    data = {"submission_key": key, f"quantity_{offer}": "20", f"term_{offer}": "P9Y"}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert_summary(response, linked=[f"id_term_{offer}"])
+    html = response.content.decode()
+    select = re.search(rf'<select name="term_{offer}"[^>]*>', html).group(0)
+    assert f'aria-describedby="id_term_{offer}-error"' in select
+    assert f'id="id_term_{offer}-error"' in html
+
+
+def test_the_reviewers_sign_in_submitted_empty(client):
+    response = client.post(reverse("admin:login"), {"username": "", "password": ""})
+    assert response.status_code == 200
+    assert_summary(response, linked=["id_username", "id_password"])
+    html = response.content.decode()
+    assert 'aria-describedby="id_username-error"' in html and 'id="id_username-error"' in html
+    assert "<h1>Reviewers' sign-in</h1>" in html
