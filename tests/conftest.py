@@ -1,11 +1,38 @@
 """Personas (healthchecks-style): two partners, an agent of each role, a reviewer."""
 
+import os
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from partners.models import Role
 from validation.reviewers import reviewer_create
 
 from .factories import PASSWORD, PartnerFactory, UserFactory
+
+AXE_LEDGERS = Path(__file__).resolve().parents[1] / "artifacts" / "e2e"
+
+
+def pytest_sessionstart(session):
+    """The browser suite's per-process accessibility ledgers of an earlier run are gone."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        for old in AXE_LEDGERS.glob("axe-summary-*.json"):
+            old.unlink()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the browser suite audited, all processes added up (here, not in tests/e2e: with
+    pytest-xdist the reporting process loads no conftest below this one)."""
+    ledgers = sorted(AXE_LEDGERS.glob("axe-summary-*.json"))
+    if ledgers:
+        from .e2e.browser import AxeLedger
+
+        ledger = AxeLedger.merged(ledgers)
+        terminalreporter.write_sep("-", "accessibility (tests/e2e)")
+        terminalreporter.write_line(ledger.summary())
+        ledger.write(AXE_LEDGERS / "axe-summary.json")
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +40,16 @@ def _real_review_clock(settings):
     """Tests start on real business days, whatever the developer's shell exports."""
     settings.GCC_REVIEW_BUSINESS_DAY_SECONDS = None
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start():
+    """Each test starts in the default language: LocaleMiddleware leaves the language of the
+    last request active in the thread, so a Spanish page an earlier test fetched would make
+    this test's messages Spanish (seen when pytest-xdist changed the tests' order)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import sync_playwright
 
-from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LEDGER, AxeLedger, Person, Scenario
+from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LEDGER, Person, Scenario
 
 load_catalog = importlib.import_module("orders.migrations.0002_load_catalog")
 catalog_terms = importlib.import_module("orders.migrations.0007_terms_backfill")
@@ -24,25 +24,11 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_sessionfinish(session):
-    """Each process (each pytest-xdist worker) writes what it audited; the summary adds them."""
+    """Each process (each pytest-xdist worker) writes what it audited; tests/conftest.py's
+    summary, in the process that reports, adds them up."""
     if LEDGER.audits:
-        LEDGER.write(
-            ARTIFACTS / f"axe-summary-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.json"
-        )
-
-
-def pytest_sessionstart(session):
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        for old in ARTIFACTS.glob("axe-summary-*.json"):
-            old.unlink()
-
-
-def pytest_terminal_summary(terminalreporter):
-    ledger = AxeLedger.merged(sorted(ARTIFACTS.glob("axe-summary-*.json")))
-    if ledger.audits:
-        terminalreporter.write_sep("-", "accessibility (tests/e2e)")
-        terminalreporter.write_line(ledger.summary())
-        ledger.write(ARTIFACTS / "axe-summary.json")
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        LEDGER.write(ARTIFACTS / f"axe-summary-{worker}.json")
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,18 @@
 it sees it, at desktop width and at 640 px (1280 px at 200% zoom).
 
 The pages and their parameters come from the isolation sweep's table (tests/security): a new
-URL pattern fails there until the table fills it, and fails here until ``PLAN`` says who sees
-it (or why it is not a page). Each page is audited by ``browser.audit``: no serious or critical
+URL pattern fails there until the table fills it, and is audited here from then on; one that
+is not a page is listed in ``pages.NOT_PAGES`` with its reason (test_audit_plan.py checks the
+plan covers the resolver). Each page is audited by ``browser.audit``: no serious or critical
 axe-core violation, every control labelled and its error announced, a form's errors summarized,
-no sideways scrolling. The states: each role's view (a refused role sees the refusal page),
-another partner's empty lists, every validation request state, each POST form submitted empty
-(its errors), and each dialog open. All findings of a run are listed together.
+no sideways scrolling; and no link the person was shown may lead to a 403. The states: each
+role's view (a refused role sees the refusal page), another partner's empty lists and a 404,
+every validation request state, each POST form submitted empty (its errors), each dialog open,
+emailed links valid and tampered. All findings of a run are listed together; the error, dialog
+and 403/404 states are kept as screenshots in artifacts/e2e/every_page/<person>/.
 """
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -30,7 +34,7 @@ from ..factories import PartnerRequestFactory
 from ..security.conftest import World, build_world
 from ..security.sweep import ADMIN
 from ..security.test_isolation import OWN, PARTNER, TABLE, admin_path, fills, request_for
-from .browser import LEDGER, audit
+from .browser import ARTIFACTS, LEDGER, audit
 from .pages import PAGES, PARTNER_ROLES, who_sees
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -206,6 +210,14 @@ def open_dialog(page) -> bool:
     return True
 
 
+def keep(page, person: str, name: str) -> None:
+    """A screenshot of a state worth looking at: artifacts/e2e/every_page/<person>/."""
+    folder = ARTIFACTS / "every_page" / person
+    folder.mkdir(parents=True, exist_ok=True)
+    file_name = re.sub(r"[^\w.-]+", "-", name)  # a route's regex, a namespace's colon
+    page.screenshot(path=folder / f"{file_name}.png", full_page=True)
+
+
 def sweep(browser, base_url, person, w, visits, *, states: bool) -> tuple[list[str], int]:
     """Audit every visit as ``person`` at both widths; the problems found, and the count."""
     problems, audits = [], 0
@@ -227,12 +239,15 @@ def sweep(browser, base_url, person, w, visits, *, states: bool) -> tuple[list[s
                 found = audit(page)
                 audits += 1
                 LEDGER.record(page.url, f"{person} {visit.state} {width}")
+                if response.status in (403, 404):
+                    keep(page, person, f"{response.status}-{visit.pattern}-{viewport['width']}")
                 problems += [f"{where}: {p}" for p in found]
                 if not states or viewport is ZOOMED:
                     continue
                 if open_dialog(page):
                     audits += 1
                     problems += [f"{where} (dialog open): {p}" for p in audit(page)]
+                    keep(page, person, f"dialog-{visit.pattern}")
                 try:
                     submitted = visit.pattern not in NOT_SUBMITTED and submit_empty(page)
                 except AssertionError as error:
@@ -241,6 +256,7 @@ def sweep(browser, base_url, person, w, visits, *, states: bool) -> tuple[list[s
                 if submitted:
                     audits += 1
                     problems += [f"{where} (submitted empty): {p}" for p in audit(page)]
+                    keep(page, person, f"errors-{visit.pattern}")
             if viewport is DESKTOP:
                 problems += forbidden_links(page, base_url, linked)
         finally:
