@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from console.health import healthz
 from lib.signin import ReviewerSignInForm, SignInForm
@@ -8,9 +9,9 @@ from partners import language_views, security_views
 from partners.passwords import PasswordResetRequestForm, reset_link_lifetime
 from validation import views as validation_views
 
-admin.site.site_header = "GCC Partner Portal: Microsoft reviewers"
-admin.site.site_title = "GCC reviewers"
-admin.site.index_title = "Validation queue and records"
+admin.site.site_header = gettext_lazy("GCC Partner Portal: Microsoft reviewers")
+admin.site.site_title = gettext_lazy("GCC reviewers")
+admin.site.index_title = gettext_lazy("Validation queue and records")
 admin.site.enable_nav_sidebar = False  # the queue needs the width
 admin.site.login_form = ReviewerSignInForm
 

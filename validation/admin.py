@@ -277,6 +277,10 @@ class ValidationRequestAdmin(AuditedAdmin):
         ]
         return [f.name for f in self.model._meta.fields] + displays
 
+    @admin.display(description=gettext_lazy("Reference"), ordering="pk")
+    def reference(self, vr):
+        return vr.reference
+
     # Reviewers may not open the admin's customer and user pages: a read-only foreign key would
     # be a link to a 403 there, so these show as text.
     @admin.display(description=gettext_lazy("customer"))

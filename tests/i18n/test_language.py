@@ -155,3 +155,17 @@ class TestFormats:
         template = Template("{% load portal %}{{ amount|money }}")
         with translation.override(language):
             assert template.render(Context({"amount": Decimal("1234.5")})) == price
+
+
+def test_the_reviewers_admin_names_itself_in_the_reviewers_language(client, reviewer):
+    """The admin's site names and the queue's columns are translated like the rest."""
+    from ..factories import PartnerRequestFactory
+
+    PartnerRequestFactory()
+    reviewer.language = "es"
+    reviewer.save(update_fields=["language"])
+    client.force_login(reviewer)
+    html = client.get(reverse("admin:validation_validationrequest_changelist")).content.decode()
+    assert "Portal de partners de GCC: revisores de Microsoft" in html
+    assert "| Revisores de GCC</title>" in html
+    assert ">Referencia<" in html and ">Reference<" not in html
