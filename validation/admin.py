@@ -58,6 +58,17 @@ DECISIONS = {
 DECISION_ERROR = "validation_decision_error"
 
 
+def _as_text(field: str, label):
+    """A read-only display of a foreign key as its name, not as a link to its admin page."""
+
+    @admin.display(description=label)
+    def shown(self, obj):
+        related = getattr(obj, field)
+        return str(related) if related is not None else "—"
+
+    return shown
+
+
 class ValidationEventInline(admin.TabularInline):
     model = ValidationEvent
     fields = ["at", "actor_name", "from_state", "to_state", "note_shown"]
@@ -283,17 +294,9 @@ class ValidationRequestAdmin(AuditedAdmin):
 
     # Reviewers may not open the admin's customer and user pages: a read-only foreign key would
     # be a link to a 403 there, so these show as text.
-    @admin.display(description=gettext_lazy("customer"))
-    def customer_text(self, vr):
-        return str(vr.customer) if vr.customer_id else "—"
-
-    @admin.display(description=gettext_lazy("submitted by"))
-    def submitted_by_text(self, vr):
-        return str(vr.submitted_by) if vr.submitted_by_id else "—"
-
-    @admin.display(description=gettext_lazy("assigned reviewer"))
-    def assigned_to_text(self, vr):
-        return str(vr.assigned_to) if vr.assigned_to_id else "—"
+    customer_text = _as_text("customer", gettext_lazy("customer"))
+    submitted_by_text = _as_text("submitted_by", gettext_lazy("submitted by"))
+    assigned_to_text = _as_text("assigned_to", gettext_lazy("assigned reviewer"))
 
     @admin.display(description=gettext_lazy("documents"))
     def evidence_documents(self, vr):

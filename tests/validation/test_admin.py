@@ -81,6 +81,24 @@ class TestQueue:
         assert "Review started" in page
         assert 'value="approved"' in page and 'value="rejected"' in page
 
+    def test_the_customer_and_the_people_are_names_not_links_to_pages_refused_to_reviewers(
+        self, client_for, reviewer
+    ):
+        request = PartnerRequestFactory(
+            kind="customer", customer=CustomerFactory(company_name="County of Lincoln")
+        )
+        services.validation_request_assign(request_id=request.pk, actor=reviewer)
+        client = client_for(reviewer)
+        page = client.get(change_url(request)).content.decode()
+        assert "County of Lincoln" in page and str(request.submitted_by) in page
+        for refused_page in (
+            reverse("admin:customers_customer_change", args=[request.customer_id]),
+            reverse("admin:partners_user_change", args=[request.submitted_by_id]),
+            reverse("admin:partners_user_change", args=[reviewer.pk]),
+        ):
+            assert refused_page not in page
+            assert client.get(refused_page).status_code == 403
+
     @pytest.mark.parametrize("tail", ["widgets.css/", "change/widgets.css/", "change/x/"])
     def test_a_relative_asset_below_a_request_page_is_not_an_error(
         self, client_for, reviewer, tail
