@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
+from lib.error_summary import ControlError
 from lib.refusals import Refusal
-from lib.templatetags.portal import ControlError
 from partners import factors
 from partners.decorators import partner_user_required, step_up_redirect
 

@@ -21,8 +21,8 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
+from lib.error_summary import ControlError
 from lib.refusals import Refusal
-from lib.templatetags.portal import ControlError
 from ops.audit import AuditedAdmin
 from partners import factors
 from partners.decorators import step_up_redirect
